@@ -8,7 +8,7 @@ PACKAGES=(
   libtorch-dev
   # Without an optimized BLAS libtorch's Linear layers fall back to the reference BLAS (~8x slower).
   libopenblas0-pthread
-  libopencv-dev
+  libopencv-dev nlohmann-json3-dev
   qt6-base-dev libqcustomplot-dev libgl-dev
   libimgui-dev libglfw3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
