@@ -1,0 +1,13 @@
+# Runs revcol-studio offscreen on the sample image with --screenshot and checks a PNG came out.
+file(REMOVE "${OUT}")
+execute_process(COMMAND "${STUDIO}" --screenshot "${OUT}" "${INPUT}" RESULT_VARIABLE rc TIMEOUT 120)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "revcol-studio exited with ${rc}")
+endif()
+if(NOT EXISTS "${OUT}")
+  message(FATAL_ERROR "no screenshot written to ${OUT}")
+endif()
+file(READ "${OUT}" head LIMIT 8 HEX)
+if(NOT head STREQUAL "89504e470d0a1a0a")
+  message(FATAL_ERROR "${OUT} is not a PNG")
+endif()
