@@ -1,0 +1,74 @@
+#pragma once
+// The RevCol model facade: load a checkpoint, classify, analyse. Plain types only: apps and widgets
+// include this without libtorch.
+//
+// Threading: a RevColModel is not thread-safe. One worker thread owns it and calls classify() /
+// analyze() in turn (see DESIGN: InferenceWorker). Moving it to another thread between calls is fine.
+#include <revcol/analysis.h>
+#include <revcol/architecture.h>
+#include <revcol/float_array.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace revcol {
+
+// Which weights of a checkpoint to use.
+enum class WeightsPreference {
+  Auto,  // 'model' (official releases), else 'state_dict' (mmdet/mmseg), else the root dict
+  Ema,   // 'model_ema'; an error if the file has none
+};
+
+struct LoadOptions {
+  std::string device = "cpu";  // "cpu" or "cuda" (an error if CUDA is not available)
+  WeightsPreference weights = WeightsPreference::Auto;
+};
+
+struct ModelInfo {
+  Architecture architecture;
+  int64_t parameter_count = 0;  // of the modules built (backbone + classification heads + decoders)
+  std::string file;             // "" for a model built with random weights
+  std::string weights_source;   // "model", "model_ema", "state_dict", "root" or "random"
+  bool has_ema = false;         // the file also holds EMA weights
+  std::string device;           // "cpu" or "cuda"
+  std::vector<std::string> class_names;  // from mmdet/mmseg meta, else empty
+};
+
+class RevColModel {
+ public:
+  // Reads the checkpoint, infers the architecture from its weights, builds the network and copies
+  // the weights name for name (every shape checked). Stored alphas are clamped to |a| >= 1e-3 (sign
+  // kept, exact 0 stays 0) as the official forward does. Detection / segmentation checkpoints
+  // build their backbone (keys under "backbone."). Throws revcol::Error on any problem.
+  static RevColModel load(const std::string& path, const LoadOptions& options = {});
+
+  // A network of the given architecture with random weights (deterministic for a seed): for
+  // benchmarks, demos and tests without a checkpoint. task/weights_prefix are ignored.
+  static RevColModel random(const Architecture& arch, uint64_t seed = 0,
+                            const LoadOptions& options = {});
+
+  RevColModel(RevColModel&&) noexcept;
+  RevColModel& operator=(RevColModel&&) noexcept;
+  ~RevColModel();
+
+  const ModelInfo& info() const;
+
+  // Runs the network on one image. `chw` is 3 x H x W float32, already normalised (ImageNet
+  // mean/std for classification). H and W should be multiples of 32 (any size >= 32 works; the
+  // decoders then return a smaller image). Returns every classification head (empty list for a
+  // backbone-only model). Throws revcol::Error on a bad shape.
+  std::vector<HeadOutput> classify(const FloatArray& chw, int top_k = 5);
+
+  // Features of every column, what each column added, reversible-reconstruction errors, alpha
+  // statistics, head logits and decoder images: see AnalysisOptions / AnalysisResult.
+  AnalysisResult analyze(const FloatArray& chw, const AnalysisOptions& options = {});
+
+ private:
+  struct Impl;
+  explicit RevColModel(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace revcol
