@@ -1,0 +1,69 @@
+#include "revcol_widgets/error_plot.h"
+
+#include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <qcustomplot.h>
+
+namespace revcol::widgets {
+
+ErrorPlot::ErrorPlot(QWidget* parent) : QWidget(parent) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  plot_ = new QCustomPlot(this);
+  plot_->yAxis->setScaleType(QCPAxis::stLogarithmic);
+  plot_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+  plot_->yAxis->setNumberFormat("eb");
+  plot_->yAxis->setNumberPrecision(0);
+  plot_->xAxis->setLabel("column");
+  QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+  ticker->setTickStep(1.0);
+  plot_->xAxis->setTicker(ticker);
+  plot_->legend->setVisible(true);
+  plot_->legend->setFont(QFont(font().family(), 8));
+  plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  layout->addWidget(plot_);
+  setMinimumHeight(160);
+}
+
+void ErrorPlot::setSeries(const QVector<PlotSeries>& series, const QString& y_label) {
+  plot_->clearGraphs();
+  plot_->yAxis->setLabel(y_label);
+  double lo = std::numeric_limits<double>::infinity();
+  double hi = 0;
+  for (const PlotSeries& s : series)
+    for (double v : s.y)
+      if (v > 0 && std::isfinite(v)) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+  if (!(hi > 0)) {
+    lo = 1e-12;
+    hi = 1.0;
+  }
+  const double floor_value = lo / 10.0;  // exact zeros have no place on a log axis
+  double xmax = 1;
+  for (const PlotSeries& s : series) {
+    QCPGraph* g = plot_->addGraph();
+    g->setName(s.name);
+    QPen pen(s.color.isValid() ? s.color : QColor(Qt::black), 1.6);
+    if (s.dashed) pen.setStyle(Qt::DashLine);
+    g->setPen(pen);
+    g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+    QVector<double> y = s.y;
+    for (double& v : y)
+      if (!(v > 0)) v = floor_value;
+    g->setData(s.x, y, true);
+    for (double x : s.x) xmax = std::max(xmax, x);
+  }
+  plot_->xAxis->setRange(-0.5, xmax + 0.5);
+  plot_->yAxis->setRange(floor_value, hi * 10.0);
+  plot_->replot();
+}
+
+int ErrorPlot::seriesCount() const { return plot_->graphCount(); }
+
+bool ErrorPlot::savePng(const QString& path, int width, int height) { return plot_->savePng(path, width, height); }
+
+}  // namespace revcol::widgets
