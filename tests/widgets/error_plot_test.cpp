@@ -6,18 +6,8 @@
 
 #include "revcol_widgets/error_plot.h"
 
-namespace {
-QApplication& app() {
-  static int argc = 1;
-  static char name[] = "test";
-  static char* argv[] = {name, nullptr};
-  static QApplication a(argc, argv);
-  return a;
-}
-}  // namespace
 
 TEST(ErrorPlot, DrawsOneGraphPerSeriesAndSurvivesZeros) {
-  app();
   revcol::widgets::ErrorPlot plot;
   QVector<revcol::widgets::PlotSeries> series;
   series.push_back({"c0 step", {1, 2, 3}, {1e-7, 2e-7, 0.0}, Qt::blue, false});

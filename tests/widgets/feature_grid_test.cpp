@@ -5,18 +5,8 @@
 
 #include "revcol_widgets/feature_grid.h"
 
-namespace {
-QApplication& app() {
-  static int argc = 1;
-  static char name[] = "test";
-  static char* argv[] = {name, nullptr};
-  static QApplication a(argc, argv);
-  return a;
-}
-}  // namespace
 
 TEST(FeatureGrid, ClickOnACellReportsItsColumnAndLevel) {
-  app();
   revcol::widgets::FeatureGrid grid;
   grid.setShape(4, 4, {"c0", "c1", "c2", "c3"});
   grid.setCellSize(40);
@@ -49,7 +39,6 @@ TEST(FeatureGrid, ClickOnACellReportsItsColumnAndLevel) {
 }
 
 TEST(FeatureGrid, GrowsWithColumnsAndCellSize) {
-  app();
   revcol::widgets::FeatureGrid grid;
   grid.setShape(4, 4, {});
   const QSize four = grid.sizeHint();
