@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "commands.h"
 #include "revcol/error.h"
 #include "revcol/version.h"
 
@@ -14,7 +15,14 @@ const char* kUsage =
     "usage: revcol-cli <command> [options]\n"
     "\n"
     "commands:\n"
-    "  --version        print the version and the libtorch backend\n"
+    "  info CKPT [--json]                        what the checkpoint holds (architecture from the weights)\n"
+    "  classify --checkpoint CKPT [--topk K] [--json] [--all-heads] IMAGE...\n"
+    "  analyze --checkpoint CKPT --out DIR [--raw] [--precision fp32,fp64] [--mode step,chain] IMAGE\n"
+    "          features of every column and level, reversible-reconstruction errors, alphas, heads\n"
+    "  --version                                 print the version and the libtorch backend\n"
+    "\n"
+    "common options: --device cpu|cuda  --weights model|ema  --preprocess imagenet|none  --size N\n"
+    "                --labels FILE (one class name per line)\n"
     "  help             this text\n";
 
 int run(const std::vector<std::string>& args) {
@@ -26,6 +34,10 @@ int run(const std::vector<std::string>& args) {
     std::printf("%s\n", revcol::versionString().c_str());
     return 0;
   }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "info") return revcol::cli::runInfo(rest);
+  if (args[0] == "classify") return revcol::cli::runClassify(rest);
+  if (args[0] == "analyze") return revcol::cli::runAnalyze(rest);
   throw revcol::Error("unknown command '" + args[0] + "' (see revcol-cli help)");
 }
 

@@ -1,0 +1,59 @@
+#include "json_results.h"
+
+namespace revcol::cli {
+
+const char* toString(Precision precision) { return precision == Precision::Float64 ? "fp64" : "fp32"; }
+const char* toString(ReconstructionMode mode) { return mode == ReconstructionMode::Chain ? "chain" : "step"; }
+
+nlohmann::json toJson(const ModelInfo& info) {
+  const Architecture& a = info.architecture;
+  return {
+      {"file", info.file},
+      {"weights", info.weights_source},
+      {"has_ema", info.has_ema},
+      {"device", info.device},
+      {"parameters", info.parameter_count},
+      {"variant", a.variant},
+      {"task", revcol::toString(a.task)},
+      {"channels", a.channels},
+      {"layers", a.layers},
+      {"columns", a.columns},
+      {"kernel_size", a.kernel_size},
+      {"huge", a.huge},
+      {"num_classes", a.num_classes},
+      {"head", revcol::toString(a.head)},
+      {"num_heads", a.num_heads},
+      {"head_columns", headColumns(a)},
+      {"decoder", revcol::toString(a.decoder)},
+      {"num_decoders", a.num_decoders},
+      {"weights_prefix", a.weights_prefix},
+      {"description", describe(a)},
+  };
+}
+
+nlohmann::json toJson(const HeadOutput& head, const std::vector<std::string>& class_names) {
+  nlohmann::json top = nlohmann::json::array();
+  for (const TopClass& t : head.top) {
+    const std::string name = t.index >= 0 && size_t(t.index) < class_names.size() ? class_names[size_t(t.index)] : "";
+    top.push_back({{"index", t.index}, {"name", name}, {"logit", t.logit}, {"probability", t.probability}});
+  }
+  return {{"head", head.head}, {"column", head.column}, {"top", top}};
+}
+
+nlohmann::json toJson(const Reconstruction& r) {
+  nlohmann::json columns = nlohmann::json::array();
+  for (const ColumnReconstruction& c : r.columns) {
+    nlohmann::json levels = nlohmann::json::array();
+    for (size_t l = 0; l < c.levels.size(); ++l)
+      levels.push_back({{"level", l}, {"rel_l2", c.levels[l].rel_l2}, {"max_abs", c.levels[l].max_abs}});
+    columns.push_back({{"recovered_column", c.target}, {"inverted_column", c.target + 1}, {"levels", levels}});
+  }
+  return {{"precision", toString(r.precision)}, {"mode", toString(r.mode)}, {"columns", columns}};
+}
+
+nlohmann::json toJson(const AlphaStats& a) {
+  return {{"min_abs", a.min_abs}, {"mean_abs", a.mean_abs}, {"max_abs", a.max_abs},
+          {"channels", a.channels}, {"clamped", a.clamped}, {"negative", a.negative}};
+}
+
+}  // namespace revcol::cli

@@ -1,0 +1,35 @@
+#include "model_options.h"
+
+#include "revcol/error.h"
+#include "revcol/image_io.h"
+
+namespace revcol::cli {
+
+LoadOptions loadOptionsFrom(const Arguments& args) {
+  LoadOptions o;
+  o.device = args.value("--device", "cpu");
+  const std::string weights = args.value("--weights", "model");
+  if (weights == "ema")
+    o.weights = WeightsPreference::Ema;
+  else if (weights != "model")
+    throw Error("--weights must be 'model' or 'ema', got '" + weights + "'");
+  return o;
+}
+
+ImagenetPreprocess preprocessFrom(const Arguments& args) {
+  const std::string mode = args.value("--preprocess", "imagenet");
+  const int size = args.intValue("--size", 224, 32, 4096);
+  if (mode == "imagenet") return officialImagenetEval(size);
+  if (mode == "none") {
+    ImagenetPreprocess p;
+    p.mode = ResizeMode::None;
+    return p;
+  }
+  throw Error("--preprocess must be 'imagenet' or 'none', got '" + mode + "'");
+}
+
+FloatArray loadInput(const std::string& path, const ImagenetPreprocess& p) {
+  return preprocessImagenet(loadImageRgb(path), p);
+}
+
+}  // namespace revcol::cli

@@ -1,0 +1,19 @@
+#pragma once
+// Options shared by the commands that load a model and feed it an image.
+#include <string>
+
+#include "arguments.h"
+#include "revcol/float_array.h"
+#include "revcol/model.h"
+#include "revcol/preprocess.h"
+
+namespace revcol::cli {
+
+// --device cpu|cuda, --weights model|ema.
+LoadOptions loadOptionsFrom(const Arguments& args);
+// --preprocess imagenet|none (default imagenet), --size N (224 default).
+ImagenetPreprocess preprocessFrom(const Arguments& args);
+// Reads the image (any OpenCV format) and runs the preprocessing.
+FloatArray loadInput(const std::string& path, const ImagenetPreprocess& p);
+
+}  // namespace revcol::cli
