@@ -1,0 +1,114 @@
+// revcol-cli end to end on the classification fixtures: what a user types, what comes out.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "revcol/npy.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CliRun {
+  int status = -1;
+  std::string out;
+};
+
+// Runs revcol-cli with the arguments, capturing stdout (stderr to a file when err is given).
+CliRun cli(const std::string& arguments, const std::string& err_file = "/dev/null") {
+  const std::string cmd = std::string(REVCOL_CLI) + " " + arguments + " 2>" + err_file;
+  CliRun r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  int raw = pclose(p);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return r;
+}
+
+std::string readAll(const fs::path& p) {
+  std::ifstream in(p);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+const std::string kData = REVCOL_TEST_DATA;
+const std::string kCkpt = kData + "/cls/cls_revcol_s4_k3.pth";
+const std::string kImage = kData + "/cls/cls_input_224.png";
+
+}  // namespace
+
+TEST(Cli, InfoJsonDescribesTheArchitectureFromTheWeights) {
+  CliRun r = cli("info --json " + kCkpt);
+  ASSERT_EQ(r.status, 0);
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["channels"], nlohmann::json({16, 32, 64, 128}));
+  EXPECT_EQ(j["layers"], nlohmann::json({1, 1, 2, 1}));
+  EXPECT_EQ(j["columns"], 4);
+  EXPECT_EQ(j["num_classes"], 1000);
+  EXPECT_EQ(j["head"], "cls_blocks");
+  EXPECT_EQ(j["weights"], "model");
+}
+
+TEST(Cli, ClassifyMatchesTheOfficialTopFive) {
+  // cls_expected.json (official code, same input as ToTensor+Normalize): last head top-5.
+  CliRun r = cli("classify --checkpoint " + kCkpt + " --preprocess none --json " + kImage);
+  ASSERT_EQ(r.status, 0);
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), 1u);
+  auto top = j[0]["heads"].back()["top"];
+  std::vector<int> got;
+  for (auto& t : top) got.push_back(t["index"]);
+  EXPECT_EQ(got, (std::vector<int>{974, 69, 972, 123, 640}));
+  EXPECT_EQ(top[0]["name"], "geyser");
+  EXPECT_EQ(j[0]["heads"].size(), 4u);
+}
+
+TEST(Cli, AnalyzeWritesSummaryPngsAndRawArrays) {
+  const fs::path out = fs::temp_directory_path() / "revcol_cli_analyze_test";
+  fs::remove_all(out);
+  CliRun r = cli("analyze --checkpoint " + kCkpt + " --preprocess none --raw --out " + out.string() + " " + kImage);
+  ASSERT_EQ(r.status, 0) << r.out;
+  auto s = nlohmann::json::parse(readAll(out / "summary.json"));
+  EXPECT_EQ(s["heads"].size(), 4u);
+  // step + chain in fp32 and fp64, each covering columns 0..2 recovered from 1..3.
+  EXPECT_EQ(s["reconstruction"].size(), 4u);
+  for (auto& rec : s["reconstruction"]) EXPECT_EQ(rec["columns"].size(), 3u);
+  EXPECT_EQ(s["alphas"].size(), 4u);
+  for (int c = 0; c < 4; ++c)
+    for (int l = 0; l < 4; ++l) {
+      const std::string name = "col" + std::to_string(c) + "_level" + std::to_string(l);
+      EXPECT_TRUE(fs::exists(out / "features" / (name + ".png"))) << name;
+      revcol::FloatArray a = revcol::loadNpy((out / "raw" / (name + ".npy")).string());
+      const int64_t stride = 4 << l;
+      EXPECT_EQ(a.shape, (std::vector<int64_t>{16 << l, 224 / stride, 224 / stride})) << name;
+    }
+  revcol::FloatArray logits = revcol::loadNpy((out / "raw" / "head3_logits.npy").string());
+  EXPECT_EQ(logits.shape, (std::vector<int64_t>{1000}));
+  revcol::FloatArray decoder = revcol::loadNpy((out / "raw" / "decoder0.npy").string());
+  EXPECT_EQ(decoder.shape, (std::vector<int64_t>{3, 224, 224}));
+  EXPECT_TRUE(fs::exists(out / "decoders" / "decoder2.png"));
+  fs::remove_all(out);
+}
+
+TEST(Cli, BadInputGivesOneLineAndNonZeroExit) {
+  const std::string err = (fs::temp_directory_path() / "revcol_cli_err.txt").string();
+  for (const std::string& args :
+       {std::string("info /nonexistent.pth"), "classify --checkpoint " + kCkpt + " /nonexistent.png",
+        "classify --checkpoint " + kData + "/cls/cls_input_224.png " + kImage,
+        "analyze --checkpoint " + kCkpt + " --precision fp16 --out /tmp/x " + kImage, std::string("frobnicate")}) {
+    CliRun r = cli(args, err);
+    EXPECT_NE(r.status, 0) << args;
+    const std::string msg = readAll(err);
+    EXPECT_EQ(std::count(msg.begin(), msg.end(), '\n'), 1) << args << " -> " << msg;
+    EXPECT_EQ(msg.rfind("revcol-cli: ", 0), 0u) << msg;
+  }
+  fs::remove(err);
+}
