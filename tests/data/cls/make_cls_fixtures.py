@@ -30,14 +30,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MEAN = [0.485, 0.456, 0.406]
 STD = [0.229, 0.224, 0.225]
 
-# name: (constructor, channels, layers, columns, kernel, classes, inter_supv)
+# name: (constructor, channels, layers, columns, kernel, classes, inter_supv, tiny alpha fraction)
+# Tiny alphas (|a| < 1e-3, raised by the official clamp) also make the reversible inversion
+# ill-conditioned (division by 1e-3 per level), so one variant has none: its float64 inversion
+# must be exact to rounding.
 VARIANTS = {
     # a single `cls` head (inter_supv=False), kernel 5, two columns
-    "cls_revcol_single_s2_k5": ("revcol", [8, 16, 32, 64], [1, 1, 2, 1], 2, 5, 10, False),
+    "cls_revcol_single_s2_k5": ("revcol", [8, 16, 32, 64], [1, 1, 2, 1], 2, 5, 10, False, 0.1),
     # SimDecoder (num_classes > 1000), four columns
-    "cls_revcol_simdec_s4_k3": ("revcol", [8, 16, 16, 16], [1, 2, 1, 1], 4, 3, 1100, True),
+    "cls_revcol_simdec_s4_k3": ("revcol", [8, 16, 16, 16], [1, 2, 1, 1], 4, 3, 1100, True, 0.1),
     # RevCol-H with a single head
-    "cls_revcol_huge_single_s3_k3": ("huge", [8, 16, 32, 64], [1, 1, 1, 1], 3, 3, 10, False),
+    "cls_revcol_huge_single_s3_k3": ("huge", [8, 16, 32, 64], [1, 1, 1, 1], 3, 3, 10, False, 0.0),
 }
 
 
@@ -74,14 +77,14 @@ def export_official(mirror, dest):
     sys.path.insert(0, dest)
 
 
-def init_weights_(model, gen):
+def init_weights_(model, gen, tiny_fraction):
     """Realistic magnitudes (the official init has layer scale 1e-6: every block ~ identity)."""
     with torch.no_grad():
         for name, p in model.named_parameters():
             if ".alpha" in name:
                 mag = torch.rand(p.shape, generator=gen) * 0.8 + 0.2
                 sign = torch.where(torch.rand(p.shape, generator=gen) < 0.25, -1.0, 1.0)
-                tiny = torch.rand(p.shape, generator=gen) < 0.1
+                tiny = torch.rand(p.shape, generator=gen) < tiny_fraction
                 val = torch.where(tiny, (torch.rand(p.shape, generator=gen) * 2 - 1) * 1e-3, mag * sign)
                 p.copy_(val)
             elif name.endswith("gamma"):
@@ -108,7 +111,7 @@ def digest(t):
     return hashlib.sha256(t.contiguous().numpy().tobytes()).hexdigest()[:16]
 
 
-def build(kind, channels, layers, columns, kernel, classes, inter_supv):
+def build(kind, channels, layers, columns, kernel, classes, inter_supv, _tiny):
     if kind == "huge":
         from models.revcol_huge import RevColHuge as Net
     else:
@@ -119,7 +122,7 @@ def build(kind, channels, layers, columns, kernel, classes, inter_supv):
 
 def run(name, spec, x, seed):
     model = build(*spec)
-    init_weights_(model, torch.Generator().manual_seed(seed))
+    init_weights_(model, torch.Generator().manual_seed(seed), spec[7])
     model.eval()
     # State dict before the forward: the official forward clamps the alphas in place.
     state = {k: v.clone() for k, v in model.state_dict().items()}
