@@ -141,6 +141,16 @@ TEST(CheckpointCrafted, ValidCraftedTensorLoads) {
   std::filesystem::remove(path);
 }
 
+TEST(CheckpointCrafted, DataPklOneFolderDeeper) {
+  const auto path = tempPath("nested_folder.pth");
+  writeFile(path, zip({{"inner/data.pkl", modelWith(tensor(storage("FloatStorage", "0", 4), 0, {2, 2}, {1, 2}))},
+                       {"inner/data/0", std::string(16, '\0')}}));
+  const auto ck = revcol::readCheckpoint(path);
+  ASSERT_EQ(ck.state_dict.size(), 1u);
+  EXPECT_EQ(ck.state_dict[0].tensor.strides().vec(), (std::vector<int64_t>{1, 2}));
+  std::filesystem::remove(path);
+}
+
 TEST(CheckpointCrafted, SizesAndOffsetsAreCheckedAgainstTheStorage) {
   struct Case {
     std::string name, pkl, what;

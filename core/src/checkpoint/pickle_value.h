@@ -55,8 +55,8 @@ void dictSet(Value& dict, Value* key, Value* value);
 class Arena {
  public:
   // A pickle of n bytes can create about n values; the cap keeps a hostile file from turning that
-  // into gigabytes. Real checkpoints need ~20 values per tensor.
-  static constexpr size_t kMaxValues = size_t{8} << 20;
+  // into gigabytes (a Value is ~250 bytes). Real checkpoints need ~20 values per tensor.
+  static constexpr size_t kMaxValues = size_t{4} << 20;
 
   Value* make(Kind kind);
   size_t size() const { return values_.size(); }

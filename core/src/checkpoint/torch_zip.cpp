@@ -8,6 +8,9 @@
 #include <fstream>
 #include <map>
 #include <new>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "checkpoint/pickle_machine.h"
 #include "checkpoint/torch_rebuild.h"
@@ -52,7 +55,8 @@ std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); 
 // Storages are read once per key: tensors that share a storage in Python share it here too.
 class StorageLoader {
  public:
-  explicit StorageLoader(caffe2::serialize::PyTorchStreamReader& reader) : reader_(reader) {}
+  StorageLoader(caffe2::serialize::PyTorchStreamReader& reader, std::string prefix)
+      : reader_(reader), prefix_(std::move(prefix)) {}
 
   // pid = ('storage', torch.<Type>Storage, key, location, numel)
   Value* load(const Value& pid, pickle::Arena& arena) {
@@ -81,7 +85,7 @@ class StorageLoader {
 
  private:
   torch::Tensor read(const std::string& key, torch::ScalarType dtype, int64_t numel) {
-    const std::string record = "data/" + key;
+    const std::string record = prefix_ + "data/" + key;
     if (!reader_.hasRecord(record)) throw Error("missing record " + record);
     auto [data, nbytes] = reader_.getRecord(record);
     const auto elem = static_cast<size_t>(c10::elementSize(dtype));
@@ -102,6 +106,7 @@ class StorageLoader {
   }
 
   caffe2::serialize::PyTorchStreamReader& reader_;
+  const std::string prefix_;  // where data.pkl lies inside the archive folder; usually ""
   std::map<std::string, Value*> cache_;
 };
 
@@ -112,6 +117,20 @@ void checkByteOrder(caffe2::serialize::PyTorchStreamReader& reader) {
   if (order != "little") throw Error("storages are stored " + order.substr(0, 16) + "-endian; only little-endian is supported");
 }
 
+// Names are relative to the archive folder (named after the file torch.save wrote, so it varies).
+// torch.save puts data.pkl directly in it; a re-packed archive may have one more level.
+std::string findDataPkl(caffe2::serialize::PyTorchStreamReader& reader) {
+  if (reader.hasRecord("data.pkl")) return "data.pkl";
+  const std::vector<std::string> records = reader.getAllRecords();
+  for (const std::string& name : records) {
+    if (name.size() > 9 && name.compare(name.size() - 9, 9, "/data.pkl") == 0) return name;
+  }
+  for (const std::string& name : records) {
+    if (name == "constants.pkl") throw Error("a TorchScript archive, not a torch.save checkpoint");
+  }
+  throw Error("the archive has no data.pkl record");
+}
+
 std::unique_ptr<TorchFile> load(const std::string& path) {
   checkFileKind(path);
   std::unique_ptr<caffe2::serialize::PyTorchStreamReader> reader;
@@ -120,22 +139,19 @@ std::unique_ptr<TorchFile> load(const std::string& path) {
   } catch (const c10::Error& e) {
     throw Error("not a readable torch.save zip archive (" + firstLine(e.what_without_backtrace()) + ")");
   }
-  if (!reader->hasRecord("data.pkl")) {
-    if (reader->hasRecord("constants.pkl")) throw Error("a TorchScript archive, not a torch.save checkpoint");
-    throw Error("the archive has no data.pkl record");
-  }
+  const std::string pkl_record = findDataPkl(*reader);
   checkByteOrder(*reader);
-  auto [pkl, pkl_size] = reader->getRecord("data.pkl");
+  auto [pkl, pkl_size] = reader->getRecord(pkl_record);
 
   auto file = std::make_unique<TorchFile>();
-  StorageLoader storages(*reader);
+  StorageLoader storages(*reader, pkl_record.substr(0, pkl_record.size() - std::strlen("data.pkl")));
   pickle::Hooks hooks;
   hooks.persistent_load = [&storages](const Value& pid, pickle::Arena& arena) { return storages.load(pid, arena); };
   hooks.call = pickle::callAllowListed;
   try {
     file->root = pickle::unpickle(static_cast<const uint8_t*>(pkl.get()), pkl_size, file->arena, hooks);
   } catch (const Error& e) {
-    throw Error(std::string("data.pkl ") + e.what());
+    throw Error(pkl_record + " " + e.what());
   }
   return file;
 }
