@@ -90,6 +90,8 @@ void ColumnExplorer::setResult(std::shared_ptr<const AnalysisJobResult> result) 
   refresh();
 }
 
+void ColumnExplorer::setMode(int mode) { mode_->setCurrentIndex(mode); }
+
 void ColumnExplorer::refresh() {
   if (!result_) return;
   const auto& analysis = result_->analysis;

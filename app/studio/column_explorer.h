@@ -21,6 +21,9 @@ class ColumnExplorer : public QWidget {
   void setResult(std::shared_ptr<const AnalysisJobResult> result);
   // The thumbnail image of a cell as currently displayed (for the detail view).
   QImage renderCell(int column, int level, int min_side) const;
+  widgets::FeatureGrid* grid() const { return grid_; }
+  // Display mode index as listed in the mode box (0 mean |a|, 1 L2, 2 channel, 3 PCA, 4 F_l).
+  void setMode(int mode);
 
  signals:
   void cellActivated(int column, int level);

@@ -318,6 +318,10 @@ void MainWindow::showCell(int column, int level) {
   cell_readout_->setText(QString("column %1, level c%2").arg(column).arg(level));
 }
 
+QString MainWindow::errorMessage() const { return message_->isVisible() ? message_->text() : QString(); }
+QString MainWindow::modelPanelText() const { return model_panel_->toPlainText(); }
+QString MainWindow::predictionsText() const { return predictions_->toPlainText(); }
+
 void MainWindow::showError(const QString& message) {
   had_error_ = true;
   message_->setText(message);

@@ -37,6 +37,14 @@ class MainWindow : public QMainWindow {
   // True once everything asked for has been computed or has failed (for --screenshot).
   bool idle() const { return pending_ == 0; }
   bool hadError() const { return had_error_; }
+  QString errorMessage() const;
+
+  // For tests and scripted screenshots: the views as they are now.
+  ColumnExplorer* explorer() const { return explorer_; }
+  widgets::ErrorPlot* errorPlot() const { return error_plot_; }
+  QString modelPanelText() const;
+  QString predictionsText() const;
+  std::shared_ptr<const AnalysisJobResult> lastResult() const { return result_; }
 
  signals:
   void becameIdle();
