@@ -27,9 +27,7 @@ std::string tempPath(const std::string& name) {
   return (std::filesystem::temp_directory_path() / ("revcol_ckpt_fuzz_" + name)).string();
 }
 
-void writeFile(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
+void writeFile(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
 
 using Records = std::map<std::string, std::string>;
 
@@ -107,7 +105,9 @@ std::string storage(const std::string& type, const std::string& key, int64_t num
 std::string tensor(const std::string& storage_pickle, int64_t offset, const std::vector<int64_t>& size,
                    const std::vector<int64_t>& stride) {
   return "ctorch._utils\n_rebuild_tensor_v2\n(" + storage_pickle + num(offset) + ints(size) + ints(stride) +
-         "\x89" "ccollections\nOrderedDict\n)Rt" "R";
+         "\x89"
+         "ccollections\nOrderedDict\n)Rt"
+         "R";
 }
 // {'model': {'w': <tensor>}} in protocol 2
 std::string modelWith(const std::string& tensor_pickle) {
@@ -169,9 +169,13 @@ TEST(CheckpointCrafted, SizesAndOffsetsAreCheckedAgainstTheStorage) {
       {"rank_mismatch", modelWith(tensor(s4, 0, {2, 2}, {1})), "differ in length"},
       {"missing_record", modelWith(tensor(storage("FloatStorage", "7", 4), 0, {1}, {1})), "missing record data/7"},
       {"bad_type", modelWith(tensor(storage("QInt8Storage", "0", 4), 0, {1}, {1})), "unsupported storage type"},
-      {"two_dtypes", modelWith("(" + tensor(s4, 0, {1}, {1}) + tensor(storage("IntStorage", "0", 4), 0, {1}, {1}) + "t"),
+      {"two_dtypes",
+       modelWith("(" + tensor(s4, 0, {1}, {1}) + tensor(storage("IntStorage", "0", 4), 0, {1}, {1}) + "t"),
        "two different types"},
-      {"not_storage", modelWith(B("ctorch._utils\n_rebuild_tensor_v2\n(K\x01K\x00)))t" "R")), "not a storage"},
+      {"not_storage",
+       modelWith(B("ctorch._utils\n_rebuild_tensor_v2\n(K\x01K\x00)))t"
+                   "R")),
+       "not a storage"},
       {"pid_junk", modelWith("NQ"), "not a storage reference"},
   };
   for (const auto& c : cases) {
@@ -185,7 +189,9 @@ TEST(CheckpointCrafted, SizesAndOffsetsAreCheckedAgainstTheStorage) {
 
 TEST(CheckpointCrafted, CyclesAndDeepNesting) {
   // {'model': <list that holds itself>} and 100 nested dicts holding a tensor at the bottom.
-  const auto cyc = craft("cycle.pth", "\x80\x02}" + str("model") + B("]q\x00h\x00" "as."));
+  const auto cyc = craft("cycle.pth", "\x80\x02}" + str("model") +
+                                          B("]q\x00h\x00"
+                                            "as."));
   EXPECT_NE(errorOf(cyc).find("not a state dict"), std::string::npos) << errorOf(cyc);
   EXPECT_NO_THROW(revcol::readTensorFile(cyc));
   std::string deep = "\x80\x02";
@@ -243,11 +249,21 @@ TEST(CheckpointFuzz, TruncatedFlippedAndMutatedFilesNeverCrash) {
     std::string& p = r["data.pkl"];
     const size_t pos = rng() % p.size();
     switch (i % 6) {
-      case 0: p[pos] = static_cast<char>(p[pos] ^ (1 << (rng() % 8))); break;
-      case 1: p[pos] = static_cast<char>(rng() & 0xff); break;
-      case 2: p.resize(pos); break;
-      case 3: p.erase(pos, 1 + rng() % 8); break;
-      case 4: p.insert(pos, 1, static_cast<char>(rng() & 0xff)); break;
+      case 0:
+        p[pos] = static_cast<char>(p[pos] ^ (1 << (rng() % 8)));
+        break;
+      case 1:
+        p[pos] = static_cast<char>(rng() & 0xff);
+        break;
+      case 2:
+        p.resize(pos);
+        break;
+      case 3:
+        p.erase(pos, 1 + rng() % 8);
+        break;
+      case 4:
+        p.insert(pos, 1, static_cast<char>(rng() & 0xff));
+        break;
       case 5: {
         auto it = std::next(r.begin(), static_cast<long>(rng() % r.size()));
         it->second.resize(it->second.size() * (rng() % 4) / 4);

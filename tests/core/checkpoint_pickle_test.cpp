@@ -52,15 +52,15 @@ std::string failure(const char (&s)[N]) {
 }
 
 TEST(CheckpointPickle, Integers) {
-  EXPECT_EQ(run(B("\x80\x02\x8a\x02\x00\xff."))->result->integer, -256);        // LONG1
-  EXPECT_EQ(run(B("\x8a\x00."))->result->integer, 0);                            // LONG1 of 0
-  EXPECT_EQ(run(B("J\xfe\xff\xff\xff."))->result->integer, -2);                  // BININT
-  EXPECT_EQ(run(B("M\x01\x02."))->result->integer, 0x0201);                      // BININT2
-  EXPECT_EQ(run("I42\n.")->result->integer, 42);                                               // INT
-  EXPECT_EQ(run("I01\n.")->result->kind, Kind::Bool);                                          // INT as bool
-  EXPECT_EQ(run("L-7L\n.")->result->integer, -7);                                              // LONG
+  EXPECT_EQ(run(B("\x80\x02\x8a\x02\x00\xff."))->result->integer, -256);  // LONG1
+  EXPECT_EQ(run(B("\x8a\x00."))->result->integer, 0);                     // LONG1 of 0
+  EXPECT_EQ(run(B("J\xfe\xff\xff\xff."))->result->integer, -2);           // BININT
+  EXPECT_EQ(run(B("M\x01\x02."))->result->integer, 0x0201);               // BININT2
+  EXPECT_EQ(run("I42\n.")->result->integer, 42);                          // INT
+  EXPECT_EQ(run("I01\n.")->result->kind, Kind::Bool);                     // INT as bool
+  EXPECT_EQ(run("L-7L\n.")->result->integer, -7);                         // LONG
   EXPECT_EQ(run(B("\x8a\x09\x00\x00\x00\x00\x00\x00\x00\x00\x01."))->result->kind, Kind::BigInt);
-  EXPECT_EQ(run(B("\x8b\x01\x00\x00\x00\x05."))->result->integer, 5);            // LONG4
+  EXPECT_EQ(run(B("\x8b\x01\x00\x00\x00\x05."))->result->integer, 5);  // LONG4
 }
 
 TEST(CheckpointPickle, FloatsStringsBytes) {
@@ -80,7 +80,12 @@ TEST(CheckpointPickle, FloatsStringsBytes) {
 
 TEST(CheckpointPickle, ContainersMemoAndMarks) {
   // {'a': [1, 2], 'b': (None, True)} with the list memoized and fetched again as 'c'.
-  const auto r = run(B("}(X\x01\x00\x00\x00" "a]q\x00(K\x01K\x02" "eX\x01\x00\x00\x00" "bN\x88\x86X\x01\x00\x00\x00" "ch\x00u."));
+  const auto r =
+      run(B("}(X\x01\x00\x00\x00"
+            "a]q\x00(K\x01K\x02"
+            "eX\x01\x00\x00\x00"
+            "bN\x88\x86X\x01\x00\x00\x00"
+            "ch\x00u."));
   const Value& d = *r->result;
   ASSERT_EQ(d.kind, Kind::Dict);
   ASSERT_EQ(d.entries.size(), 3u);
@@ -88,13 +93,16 @@ TEST(CheckpointPickle, ContainersMemoAndMarks) {
   EXPECT_EQ(revcol::pickle::dictGet(d, "a"), revcol::pickle::dictGet(d, "c"));
   EXPECT_EQ(revcol::pickle::dictGet(d, "b")->items[1]->kind, Kind::Bool);
   // Setting an existing key replaces its value in place, as Python does.
-  const auto dup = run(B("}(X\x01\x00\x00\x00" "aK\x01X\x01\x00\x00\x00" "aK\x02u."));
+  const auto dup =
+      run(B("}(X\x01\x00\x00\x00"
+            "aK\x01X\x01\x00\x00\x00"
+            "aK\x02u."));
   ASSERT_EQ(dup->result->entries.size(), 1u);
   EXPECT_EQ(dup->result->entries[0].second->integer, 2);
-  EXPECT_EQ(run("(K\x01K\x02l.")->result->items.size(), 2u);  // LIST
+  EXPECT_EQ(run("(K\x01K\x02l.")->result->items.size(), 2u);               // LIST
   EXPECT_EQ(run(B("(K\x01K\x02K\x03K\x04t."))->result->items.size(), 4u);  // TUPLE
-  EXPECT_EQ(run("(K\x01\x31N.")->result->kind, Kind::None);  // POP_MARK
-  EXPECT_EQ(run("K\x01\x32\x86.")->result->items.size(), 2u);  // DUP
+  EXPECT_EQ(run("(K\x01\x31N.")->result->kind, Kind::None);                // POP_MARK
+  EXPECT_EQ(run("K\x01\x32\x86.")->result->items.size(), 2u);              // DUP
   EXPECT_EQ(run(B("\x80\x04\x95\x03\x00\x00\x00\x00\x00\x00\x00\x8f\x94(K\x01\x90."))->result->kind, Kind::Set);
 }
 
@@ -111,7 +119,7 @@ TEST(CheckpointPickle, UnknownGlobalsStayInert) {
 
 TEST(CheckpointPickle, MalformedStreamsAreErrors) {
   EXPECT_NE(failure("").find("truncated"), std::string::npos);
-  EXPECT_NE(failure("N").find("truncated"), std::string::npos);            // no STOP
+  EXPECT_NE(failure("N").find("truncated"), std::string::npos);  // no STOP
   EXPECT_NE(failure(".").find("underflow"), std::string::npos);
   EXPECT_NE(failure("a.").find("underflow"), std::string::npos);
   EXPECT_NE(failure("K\x01(\x85.").find("underflow"), std::string::npos);  // TUPLE1 cannot pop past a MARK

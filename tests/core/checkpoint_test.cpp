@@ -25,9 +25,10 @@ const nlohmann::json& expected() {
 
 std::string dtypeName(torch::ScalarType t) {
   static const std::map<torch::ScalarType, std::string> names = {
-      {torch::kFloat32, "float32"}, {torch::kFloat64, "float64"}, {torch::kFloat16, "float16"},
-      {torch::kBFloat16, "bfloat16"}, {torch::kInt64, "int64"}, {torch::kInt32, "int32"},
-      {torch::kInt16, "int16"}, {torch::kInt8, "int8"}, {torch::kUInt8, "uint8"}, {torch::kBool, "bool"}};
+      {torch::kFloat32, "float32"},   {torch::kFloat64, "float64"}, {torch::kFloat16, "float16"},
+      {torch::kBFloat16, "bfloat16"}, {torch::kInt64, "int64"},     {torch::kInt32, "int32"},
+      {torch::kInt16, "int16"},       {torch::kInt8, "int8"},       {torch::kUInt8, "uint8"},
+      {torch::kBool, "bool"}};
   auto it = names.find(t);
   return it == names.end() ? "?" : it->second;
 }
@@ -80,9 +81,7 @@ std::string tempPath(const std::string& name) {
   return (std::filesystem::temp_directory_path() / ("revcol_ckpt_test_" + name)).string();
 }
 
-void writeFile(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
+void writeFile(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
 
 std::string readFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -14,6 +14,7 @@ namespace revcol::pickle {
 namespace {
 
 // Opcode bytes as pickletools names them.
+// clang-format off
 enum Op : uint8_t {
   MARK = '(', STOP = '.', POP = '0', POP_MARK = '1', DUP = '2', FLOAT = 'F', INT = 'I', BININT = 'J',
   BININT1 = 'K', LONG = 'L', BININT2 = 'M', NONE = 'N', PERSID = 'P', BINPERSID = 'Q', REDUCE = 'R',
@@ -32,6 +33,7 @@ enum Op : uint8_t {
   // protocol 5
   BYTEARRAY8 = 0x96, NEXT_BUFFER = 0x97, READONLY_BUFFER = 0x98,
 };
+// clang-format on
 
 class Machine {
  public:
@@ -210,13 +212,27 @@ class Machine {
         push(top());
         return;
 
-      case NONE: push(make(Kind::None)); return;
-      case NEWTRUE: push(makeBool(true)); return;
-      case NEWFALSE: push(makeBool(false)); return;
-      case BININT: push(makeInt(static_cast<int32_t>(static_cast<uint32_t>(le(4))))); return;
-      case BININT1: push(makeInt(u8())); return;
-      case BININT2: push(makeInt(static_cast<int64_t>(le(2)))); return;
-      case LONG1: push(makeLong(u8())); return;
+      case NONE:
+        push(make(Kind::None));
+        return;
+      case NEWTRUE:
+        push(makeBool(true));
+        return;
+      case NEWFALSE:
+        push(makeBool(false));
+        return;
+      case BININT:
+        push(makeInt(static_cast<int32_t>(static_cast<uint32_t>(le(4)))));
+        return;
+      case BININT1:
+        push(makeInt(u8()));
+        return;
+      case BININT2:
+        push(makeInt(static_cast<int64_t>(le(2))));
+        return;
+      case LONG1:
+        push(makeLong(u8()));
+        return;
       case LONG4: {
         const int32_t n = static_cast<int32_t>(static_cast<uint32_t>(le(4)));
         if (n < 0) fail("negative LONG4 length");
@@ -226,7 +242,8 @@ class Machine {
       case INT: {
         // Protocol 0 spells booleans as INT 00 / 01.
         const size_t at = pos_;
-        if (left() >= 3 && data_[at + 2] == '\n' && data_[at] == '0' && (data_[at + 1] == '0' || data_[at + 1] == '1')) {
+        if (left() >= 3 && data_[at + 2] == '\n' && data_[at] == '0' &&
+            (data_[at + 1] == '0' || data_[at + 1] == '1')) {
           pos_ += 3;
           push(makeBool(data_[at + 1] == '1'));
         } else {
@@ -234,7 +251,9 @@ class Machine {
         }
         return;
       }
-      case LONG: push(makeInt(lineInt())); return;
+      case LONG:
+        push(makeInt(lineInt()));
+        return;
       case FLOAT: {
         const std::string s = line();
         char* end = nullptr;
@@ -255,9 +274,15 @@ class Machine {
         return;
       }
 
-      case BINUNICODE: push(makeText(Kind::String, le(4))); return;
-      case SHORT_BINUNICODE: push(makeText(Kind::String, u8())); return;
-      case BINUNICODE8: push(makeText(Kind::String, le(8))); return;
+      case BINUNICODE:
+        push(makeText(Kind::String, le(4)));
+        return;
+      case SHORT_BINUNICODE:
+        push(makeText(Kind::String, u8()));
+        return;
+      case BINUNICODE8:
+        push(makeText(Kind::String, le(8)));
+        return;
       // Python 2 str: torch.load decodes it as text too.
       case BINSTRING: {
         const int32_t n = static_cast<int32_t>(static_cast<uint32_t>(le(4)));
@@ -265,22 +290,46 @@ class Machine {
         push(makeText(Kind::String, static_cast<uint64_t>(n)));
         return;
       }
-      case SHORT_BINSTRING: push(makeText(Kind::String, u8())); return;
-      case BINBYTES: push(makeText(Kind::Bytes, le(4))); return;
-      case SHORT_BINBYTES: push(makeText(Kind::Bytes, u8())); return;
-      case BINBYTES8: push(makeText(Kind::Bytes, le(8))); return;
-      case BYTEARRAY8: push(makeText(Kind::Bytes, le(8))); return;
+      case SHORT_BINSTRING:
+        push(makeText(Kind::String, u8()));
+        return;
+      case BINBYTES:
+        push(makeText(Kind::Bytes, le(4)));
+        return;
+      case SHORT_BINBYTES:
+        push(makeText(Kind::Bytes, u8()));
+        return;
+      case BINBYTES8:
+        push(makeText(Kind::Bytes, le(8)));
+        return;
+      case BYTEARRAY8:
+        push(makeText(Kind::Bytes, le(8)));
+        return;
       case STRING:
       case UNICODE:
         fail("protocol 0 text strings are not supported (torch.save never writes them)");
 
-      case EMPTY_TUPLE: push(make(Kind::Tuple)); return;
-      case EMPTY_LIST: push(make(Kind::List)); return;
-      case EMPTY_DICT: push(make(Kind::Dict)); return;
-      case EMPTY_SET: push(make(Kind::Set)); return;
-      case TUPLE: push(makeSequence(Kind::Tuple, popMark())); return;
-      case LIST: push(makeSequence(Kind::List, popMark())); return;
-      case FROZENSET: push(makeSequence(Kind::Set, popMark())); return;
+      case EMPTY_TUPLE:
+        push(make(Kind::Tuple));
+        return;
+      case EMPTY_LIST:
+        push(make(Kind::List));
+        return;
+      case EMPTY_DICT:
+        push(make(Kind::Dict));
+        return;
+      case EMPTY_SET:
+        push(make(Kind::Set));
+        return;
+      case TUPLE:
+        push(makeSequence(Kind::Tuple, popMark()));
+        return;
+      case LIST:
+        push(makeSequence(Kind::List, popMark()));
+        return;
+      case FROZENSET:
+        push(makeSequence(Kind::Set, popMark()));
+        return;
       case TUPLE1:
       case TUPLE2:
       case TUPLE3: {
@@ -324,17 +373,27 @@ class Machine {
         return;
       }
 
-      case BINPUT: memoPut(u8()); return;
-      case LONG_BINPUT: memoPut(le(4)); return;
+      case BINPUT:
+        memoPut(u8());
+        return;
+      case LONG_BINPUT:
+        memoPut(le(4));
+        return;
       case PUT: {
         const int64_t i = lineInt();
         if (i < 0) fail("negative memo index");
         memoPut(static_cast<uint64_t>(i));
         return;
       }
-      case MEMOIZE: memoPut(memo_.size()); return;
-      case BINGET: memoGet(u8()); return;
-      case LONG_BINGET: memoGet(le(4)); return;
+      case MEMOIZE:
+        memoPut(memo_.size());
+        return;
+      case BINGET:
+        memoGet(u8());
+        return;
+      case LONG_BINGET:
+        memoGet(le(4));
+        return;
       case GET: {
         const int64_t i = lineInt();
         if (i < 0) fail("negative memo index");

@@ -57,25 +57,39 @@ Value* Arena::make(Kind kind) {
 
 std::string describe(const Value& value) {
   switch (value.kind) {
-    case Kind::None: return "None";
-    case Kind::Bool: return value.boolean ? "True" : "False";
-    case Kind::Int: return "int " + std::to_string(value.integer);
-    case Kind::BigInt: return "int";
-    case Kind::Float: return "float";
-    case Kind::String: return "str '" + value.text.substr(0, 64) + "'";
-    case Kind::Bytes: return "bytes";
-    case Kind::Tuple: return "tuple of " + std::to_string(value.items.size());
-    case Kind::List: return "list of " + std::to_string(value.items.size());
-    case Kind::Dict: return "dict of " + std::to_string(value.entries.size());
-    case Kind::Set: return "set";
-    case Kind::Global: return "global " + value.module + "." + value.name;
+    case Kind::None:
+      return "None";
+    case Kind::Bool:
+      return value.boolean ? "True" : "False";
+    case Kind::Int:
+      return "int " + std::to_string(value.integer);
+    case Kind::BigInt:
+      return "int";
+    case Kind::Float:
+      return "float";
+    case Kind::String:
+      return "str '" + value.text.substr(0, 64) + "'";
+    case Kind::Bytes:
+      return "bytes";
+    case Kind::Tuple:
+      return "tuple of " + std::to_string(value.items.size());
+    case Kind::List:
+      return "list of " + std::to_string(value.items.size());
+    case Kind::Dict:
+      return "dict of " + std::to_string(value.entries.size());
+    case Kind::Set:
+      return "set";
+    case Kind::Global:
+      return "global " + value.module + "." + value.name;
     case Kind::Object:
       if (value.callable && value.callable->kind == Kind::Global) {
         return "object " + value.callable->module + "." + value.callable->name;
       }
       return "object";
-    case Kind::Tensor: return "tensor";
-    case Kind::Storage: return "storage";
+    case Kind::Tensor:
+      return "tensor";
+    case Kind::Storage:
+      return "storage";
   }
   return "value";
 }

@@ -13,22 +13,38 @@
 
 namespace revcol::pickle {
 
-enum class Kind { None, Bool, Int, BigInt, Float, String, Bytes, Tuple, List, Dict, Set, Global, Object, Tensor, Storage };
+enum class Kind {
+  None,
+  Bool,
+  Int,
+  BigInt,
+  Float,
+  String,
+  Bytes,
+  Tuple,
+  List,
+  Dict,
+  Set,
+  Global,
+  Object,
+  Tensor,
+  Storage
+};
 
 struct Value {
   Kind kind = Kind::None;
   bool boolean = false;
   int64_t integer = 0;
   double real = 0.0;
-  std::string text;    // String (UTF-8 as stored), Bytes, BigInt (little-endian two's complement)
-  std::string module;  // Global
-  std::string name;    // Global
-  std::vector<Value*> items;                     // Tuple, List, Set; list items appended to an Object
+  std::string text;           // String (UTF-8 as stored), Bytes, BigInt (little-endian two's complement)
+  std::string module;         // Global
+  std::string name;           // Global
+  std::vector<Value*> items;  // Tuple, List, Set; list items appended to an Object
   std::vector<std::pair<Value*, Value*>> entries;  // Dict; dict items set on an Object
-  Value* callable = nullptr;  // Object: the global that would have been called
-  Value* args = nullptr;      // Object: its arguments
-  Value* state = nullptr;     // BUILD state (an OrderedDict's _metadata, an object's __dict__)
-  torch::Tensor tensor;       // Tensor; Storage: all its elements as one flat tensor
+  Value* callable = nullptr;                       // Object: the global that would have been called
+  Value* args = nullptr;                           // Object: its arguments
+  Value* state = nullptr;                          // BUILD state (an OrderedDict's _metadata, an object's __dict__)
+  torch::Tensor tensor;                            // Tensor; Storage: all its elements as one flat tensor
 
   // Python dicts replace an existing key; the index keeps that linear in the number of entries.
   std::unordered_map<std::string, size_t> key_index;

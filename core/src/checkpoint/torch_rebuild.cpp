@@ -21,7 +21,8 @@ std::vector<int64_t> intTuple(const Value* v, const char* what) {
   if (v->items.size() > kMaxDims) throw Error(std::string("tensor ") + what + " has too many dimensions");
   std::vector<int64_t> out;
   for (const Value* x : v->items) {
-    if (!x->isInt() || x->integer < 0) throw Error(std::string("tensor ") + what + " holds a negative or non-int value");
+    if (!x->isInt() || x->integer < 0)
+      throw Error(std::string("tensor ") + what + " holds a negative or non-int value");
     out.push_back(x->integer);
   }
   return out;
@@ -48,8 +49,8 @@ Value* rebuildTensor(const Value& args, Arena& arena) {
     if (sizes[i] == 0) empty = true;
     int64_t step = 0;
     if (__builtin_mul_overflow(sizes[i], numel, &numel) ||
-        (sizes[i] > 0 && (__builtin_mul_overflow(sizes[i] - 1, strides[i], &step) ||
-                          __builtin_add_overflow(last, step, &last)))) {
+        (sizes[i] > 0 &&
+         (__builtin_mul_overflow(sizes[i] - 1, strides[i], &step) || __builtin_add_overflow(last, step, &last)))) {
       throw Error("tensor size/stride overflows");
     }
   }
@@ -112,12 +113,18 @@ Value* makeDict(const Value& args, Arena& arena) {
 std::optional<torch::ScalarType> storageDtype(const Value& t) {
   if (t.kind != Kind::Global || t.module != "torch") return std::nullopt;
   static const std::pair<const char*, torch::ScalarType> kTable[] = {
-      {"FloatStorage", torch::kFloat32},   {"DoubleStorage", torch::kFloat64},
-      {"HalfStorage", torch::kFloat16},    {"BFloat16Storage", torch::kBFloat16},
-      {"LongStorage", torch::kInt64},      {"IntStorage", torch::kInt32},
-      {"ShortStorage", torch::kInt16},     {"CharStorage", torch::kInt8},
-      {"ByteStorage", torch::kUInt8},      {"BoolStorage", torch::kBool},
-      {"ComplexFloatStorage", torch::kComplexFloat}, {"ComplexDoubleStorage", torch::kComplexDouble},
+      {"FloatStorage", torch::kFloat32},
+      {"DoubleStorage", torch::kFloat64},
+      {"HalfStorage", torch::kFloat16},
+      {"BFloat16Storage", torch::kBFloat16},
+      {"LongStorage", torch::kInt64},
+      {"IntStorage", torch::kInt32},
+      {"ShortStorage", torch::kInt16},
+      {"CharStorage", torch::kInt8},
+      {"ByteStorage", torch::kUInt8},
+      {"BoolStorage", torch::kBool},
+      {"ComplexFloatStorage", torch::kComplexFloat},
+      {"ComplexDoubleStorage", torch::kComplexDouble},
   };
   for (const auto& [name, dtype] : kTable) {
     if (t.name == name) return dtype;
@@ -129,8 +136,7 @@ Value* callAllowListed(const Value& f, const Value& args, Arena& arena) {
   if (f.isGlobal("torch._utils", "_rebuild_tensor_v2") || f.isGlobal("torch._utils", "_rebuild_tensor")) {
     return rebuildTensor(args, arena);
   }
-  if (f.isGlobal("torch._utils", "_rebuild_parameter") ||
-      f.isGlobal("torch._utils", "_rebuild_parameter_with_state")) {
+  if (f.isGlobal("torch._utils", "_rebuild_parameter") || f.isGlobal("torch._utils", "_rebuild_parameter_with_state")) {
     return rebuildParameter(args);
   }
   // Tensor subclasses: rebuild the plain tensor, drop the Python type (it is never imported).
@@ -146,8 +152,7 @@ Value* callAllowListed(const Value& f, const Value& args, Arena& arena) {
     }
     return nullptr;
   }
-  if (f.isGlobal("collections", "OrderedDict") || f.isGlobal("builtins", "dict") ||
-      f.isGlobal("__builtin__", "dict")) {
+  if (f.isGlobal("collections", "OrderedDict") || f.isGlobal("builtins", "dict") || f.isGlobal("__builtin__", "dict")) {
     return makeDict(args, arena);
   }
   if (f.isGlobal("_codecs", "encode")) return encodeLatin1(args, arena);

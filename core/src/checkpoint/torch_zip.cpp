@@ -1,7 +1,7 @@
 #include "checkpoint/torch_zip.h"
 
-#include <caffe2/serialize/inline_container.h>
 #include <c10/util/Exception.h>
+#include <caffe2/serialize/inline_container.h>
 
 #include <cstring>
 #include <filesystem>
@@ -24,7 +24,8 @@ using pickle::Kind;
 using pickle::Value;
 
 // What torch.save wrote before 1.6: a pickled magic number 0x1950a86a20f9469cfc6c (PROTO 2, LONG1 10).
-constexpr unsigned char kLegacyMagic[] = {0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19};
+constexpr unsigned char kLegacyMagic[] = {0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c,
+                                          0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19};
 
 // Rejects, with a useful message, the files PyTorchStreamReader would only call "not a zip".
 void checkFileKind(const std::string& path) {
@@ -102,7 +103,8 @@ class StorageLoader {
     // Zero-copy: the tensor keeps the record's buffer alive.
     auto owner = std::make_shared<at::DataPtr>(std::move(data));
     void* ptr = owner->get();
-    return torch::from_blob(ptr, {numel}, [owner](void*) {}, torch::dtype(dtype));
+    return torch::from_blob(
+        ptr, {numel}, [owner](void*) {}, torch::dtype(dtype));
   }
 
   caffe2::serialize::PyTorchStreamReader& reader_;
@@ -114,7 +116,8 @@ void checkByteOrder(caffe2::serialize::PyTorchStreamReader& reader) {
   if (!reader.hasRecord("byteorder")) return;  // written by PyTorch >= 1.12 only; older files are little-endian
   auto [data, size] = reader.getRecord("byteorder");
   const std::string order(static_cast<const char*>(data.get()), size);
-  if (order != "little") throw Error("storages are stored " + order.substr(0, 16) + "-endian; only little-endian is supported");
+  if (order != "little")
+    throw Error("storages are stored " + order.substr(0, 16) + "-endian; only little-endian is supported");
 }
 
 // Names are relative to the archive folder (named after the file torch.save wrote, so it varies).
