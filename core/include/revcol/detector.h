@@ -1,0 +1,90 @@
+#pragma once
+// Object detection on images: mmdet's test pipeline (keep-ratio resize, normalise, pad to 32) in
+// OpenCV around a DetectionModel, results in original-image pixels, COCO-style JSON (masks as COCO
+// RLE, as pycocotools encodes them) and an overlay drawing.
+//
+// Threading: a Detector is not thread-safe; one worker thread owns it.
+#include <revcol/detection.h>
+
+#include <opencv2/core.hpp>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace revcol {
+
+// mmdet's test pipeline for one image: the network input and its img_meta.
+struct MmdetInput {
+  FloatArray chw;      // 3 x H x W, RGB, (x - mean) / std, zero padded bottom/right to multiples of 32
+  DetImageMeta meta;
+  cv::Mat resized;     // the 8-bit RGB image after the resize (the input of Normalize)
+};
+
+// Keep-ratio rescale as mmcv.imrescale with scale (scale_long, scale_short): factor
+// min(long / max(h, w), short / min(h, w)), new size int(w * s + 0.5) x int(h * s + 0.5),
+// cv::resize INTER_LINEAR on uint8; then mmdet's mean 123.675/116.28/103.53 and std
+// 58.395/57.12/57.375 (RGB) and zero padding to multiples of 32. `rgb` is 8-bit RGB.
+MmdetInput mmdetPreprocess(const cv::Mat& rgb, int scale_long = 1333, int scale_short = 800);
+
+struct DetectOptions {
+  int scale_long = 1333;   // test scale (1333, 800) of the released configs
+  int scale_short = 800;
+  float score_thr = 0.05f;
+  bool raw = false;        // keep the intermediate tensors (DetectResult::raw)
+};
+
+struct DetectedObject {
+  int label = 0;            // 0-based class index
+  std::string name;         // class name
+  float score = 0.f;
+  std::array<float, 4> box{};  // x1, y1, x2, y2 in original-image pixels
+  cv::Mat mask;             // CV_8U original size, 255 inside (empty without a mask head)
+};
+
+struct DetectResult {
+  std::vector<DetectedObject> objects;  // score-descending
+  DetImageMeta meta;
+  std::array<FloatArray, 4> backbone;   // c0..c3 of the last column, for the feature explorer
+  std::vector<std::pair<std::string, FloatArray>> raw;  // see DetectionOutput::raw (+ "input")
+  DetectionTimings timings;
+  double preprocess_ms = 0;
+};
+
+class Detector {
+ public:
+  static Detector load(const std::string& checkpoint, const LoadOptions& options = {});
+  explicit Detector(DetectionModel model);
+
+  const DetectionModelInfo& info() const { return model_.info(); }
+  // meta.CLASSES when present, else the 80 COCO names for 80 classes, else "class N".
+  const std::vector<std::string>& classNames() const { return names_; }
+
+  DetectResult detect(const cv::Mat& rgb, const DetectOptions& options = {});
+
+ private:
+  DetectionModel model_;
+  std::vector<std::string> names_;
+};
+
+// COCO run-length encoding of a binary mask (non-zero = 1): column-major runs, starting with a run
+// of zeros (possibly empty), as pycocotools' rleEncode.
+struct CocoRle {
+  int height = 0, width = 0;
+  std::vector<uint32_t> counts;
+};
+CocoRle encodeCocoRle(const cv::Mat& mask);
+cv::Mat decodeCocoRle(const CocoRle& rle);  // CV_8U, 0/1
+// pycocotools' compressed string form of the counts (rleToString) and back.
+std::string cocoRleString(const CocoRle& rle);
+CocoRle cocoRleFromString(const std::string& counts, int height, int width);
+
+// COCO-style results: [{"bbox": [x, y, w, h], "score", "category_id" (0-based), "category",
+// "segmentation": {"size": [h, w], "counts": "..."}}, ...] (segmentation only with masks).
+std::string detectionsToCocoJson(const std::vector<DetectedObject>& objects);
+
+// Translucent masks, boxes and "name score" labels over the RGB image (8-bit RGB result).
+cv::Mat drawDetections(const cv::Mat& rgb, const std::vector<DetectedObject>& objects, double mask_alpha = 0.45);
+
+}  // namespace revcol
