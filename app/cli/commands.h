@@ -9,5 +9,6 @@ namespace revcol::cli {
 int runInfo(const std::vector<std::string>& args);
 int runClassify(const std::vector<std::string>& args);
 int runAnalyze(const std::vector<std::string>& args);
+int runDetect(const std::vector<std::string>& args);
 
 }  // namespace revcol::cli

@@ -38,6 +38,7 @@ int run(const std::vector<std::string>& args) {
   if (args[0] == "info") return revcol::cli::runInfo(rest);
   if (args[0] == "classify") return revcol::cli::runClassify(rest);
   if (args[0] == "analyze") return revcol::cli::runAnalyze(rest);
+  if (args[0] == "detect") return revcol::cli::runDetect(rest);
   throw revcol::Error("unknown command '" + args[0] + "' (see revcol-cli help)");
 }
 
