@@ -1,7 +1,7 @@
 // revcol-bench: RevCol-T (random weights) at 224 x 224, batch 1, float32 on CPU.
 // Prints the median time of a forward (all four heads), of a full analysis pass (features of every
 // column + step reconstruction of every column) and their ratio. Not a test: run by hand.
-//   revcol-bench [repetitions=7] [threads=torch default]
+//   revcol-bench [repetitions=7] [threads=torch default] [device=cpu]
 #include <revcol/model.h>
 
 #include <ATen/Parallel.h>  // thread count only: keeps this file off the heavy torch headers
@@ -34,7 +34,9 @@ int main(int argc, char** argv) {
   int reps = argc > 1 ? std::max(1, std::atoi(argv[1])) : 7;
   if (argc > 2) at::set_num_threads(std::max(1, std::atoi(argv[2])));
   try {
-    auto model = revcol::RevColModel::random(revcol::revcolTiny(), 0);
+    revcol::LoadOptions load;
+    if (argc > 3) load.device = argv[3];
+    auto model = revcol::RevColModel::random(revcol::revcolTiny(), 0, load);
     revcol::FloatArray image;
     image.shape = {3, 224, 224};
     std::mt19937 rng(0);
@@ -49,9 +51,9 @@ int main(int argc, char** argv) {
     analysis.precisions = {revcol::Precision::Float32};
     analysis.modes = {revcol::ReconstructionMode::Step};
 
-    std::printf("%s, %lld parameters, %d torch threads, %d repetitions\n",
+    std::printf("%s, %lld parameters, %d torch threads, %s, %d repetitions\n",
                 revcol::describe(model.info().architecture).c_str(),
-                static_cast<long long>(model.info().parameter_count), at::get_num_threads(), reps);
+                static_cast<long long>(model.info().parameter_count), at::get_num_threads(), model.info().device.c_str(), reps);
     double forward = medianMs(reps, [&] { model.classify(image); });
     double full = medianMs(reps, [&] { model.analyze(image, analysis); });
     std::printf("forward (4 heads)                     : %8.1f ms (median)\n", forward);

@@ -5,6 +5,7 @@
 // forward differ by ~1e-5 absolute).
 #include <revcol/error.h>
 #include <revcol/model.h>
+#include <revcol/version.h>
 
 #include "checkpoint/checkpoint.h"
 #include "nn/revcol_net.h"
@@ -176,6 +177,26 @@ TEST(ParityFacade, LoadClassifyAndReconstructAFixture) {
   for (const auto& col : res.columns)
     for (const auto& a : col.alphas) clamped += static_cast<int>(a.clamped);
   EXPECT_EQ(clamped, 60);  // cls_expected.json: alpha_entries_abs_below_0p001_in_ckpt
+}
+
+// Runs only where the linked libtorch has a CUDA device (GPU machines); elsewhere it is skipped.
+TEST(ParityFacade, CudaMatchesCpu) {
+  if (!cudaAvailable()) GTEST_SKIP() << "no CUDA device with this libtorch";
+  LoadOptions gpu;
+  gpu.device = "cuda";
+  auto cpu_model = RevColModel::load(cls("cls_revcol_huge_s8_k3.pth"));
+  auto gpu_model = RevColModel::load(cls("cls_revcol_huge_s8_k3.pth"), gpu);
+  EXPECT_EQ(gpu_model.info().device, "cuda");
+  AnalysisOptions opts = allReconstructions();
+  auto a = cpu_model.analyze(inputArray(), opts);
+  auto b = gpu_model.analyze(inputArray(), opts);
+  ASSERT_EQ(a.heads.size(), b.heads.size());
+  for (size_t k = 0; k < a.heads.size(); ++k)
+    EXPECT_LT(relL2(torch::tensor(b.heads[k].logits), torch::tensor(a.heads[k].logits)), kParityTolerance);
+  for (size_t k = 0; k < a.decoder_images.size(); ++k)
+    EXPECT_LT(relL2(torch::tensor(b.decoder_images[k].values), torch::tensor(a.decoder_images[k].values)),
+              kParityTolerance);
+  printReconstruction("cuda cls_revcol_huge_s8_k3", b);
 }
 
 TEST(ParityFacade, DetectionCheckpointBuildsItsBackbone) {

@@ -18,6 +18,10 @@ torch::Device parseDevice(const std::string& name) {
   if (name == "cuda" || name.rfind("cuda:", 0) == 0) {
     if (!torch::cuda::is_available())
       throw Error("device '" + name + "' requested but this libtorch has no usable CUDA device");
+    // Full float32 on GPUs: TF32 convolutions (cuDNN's default) would add ~1e-3 relative noise,
+    // which the reconstruction analysis would report as model behaviour.
+    at::globalContext().setAllowTF32CuDNN(false);
+    at::globalContext().setAllowTF32CuBLAS(false);
     return torch::Device(name);
   }
   throw Error("unknown device '" + name + "' (expected 'cpu' or 'cuda')");
