@@ -19,6 +19,7 @@ const char* kUsage =
     "  classify --checkpoint CKPT [--topk K] [--json] [--all-heads] IMAGE...\n"
     "  analyze --checkpoint CKPT --out DIR [--raw] [--precision fp32,fp64] [--mode step,chain] IMAGE\n"
     "          features of every column and level, reversible-reconstruction errors, alphas, heads\n"
+    "  export --checkpoint CKPT --out DIR [--what overlay,features,errors,raw] [--stride N] [--resume] [--shard I/N] [--quiet] INPUT...\n"
     "  --version                                 print the version and the libtorch backend\n"
     "\n"
     "common options: --device cpu|cuda  --weights model|ema  --preprocess imagenet|none  --size N\n"
@@ -39,6 +40,7 @@ int run(const std::vector<std::string>& args) {
   if (args[0] == "classify") return revcol::cli::runClassify(rest);
   if (args[0] == "analyze") return revcol::cli::runAnalyze(rest);
   if (args[0] == "detect") return revcol::cli::runDetect(rest);
+  if (args[0] == "export") return revcol::cli::runExport(rest);
   throw revcol::Error("unknown command '" + args[0] + "' (see revcol-cli help)");
 }
 

@@ -92,11 +92,25 @@ class FramePipeline {
     BoundedQueue<Numbered> to_infer(o_.queue_capacity), to_render(o_.queue_capacity), to_consume(o_.queue_capacity);
     std::mutex error_mutex;
     std::exception_ptr error;
+    // Renderers finish out of order, so the writer may hold finished items while it waits for an
+    // earlier one. The inference thread lets an item through only while it is within `window`
+    // items of the next one to consume, which bounds that reorder buffer.
+    const int threads = o_.render_threads < 1 ? 1 : o_.render_threads;
+    const uint64_t window = uint64_t(threads) + 2 * o_.queue_capacity;
+    std::mutex window_mutex;
+    std::condition_variable window_cv;
+    uint64_t consumed = 0;
+    bool failed = false;  // guarded by window_mutex
     auto fail = [&](std::exception_ptr e) {
       {
         std::lock_guard<std::mutex> lock(error_mutex);
         if (!error) error = e;
       }
+      {
+        std::lock_guard<std::mutex> lock(window_mutex);
+        failed = true;
+      }
+      window_cv.notify_all();
       cancelled_ = true;
       to_infer.close();
       to_render.close();
@@ -123,13 +137,17 @@ class FramePipeline {
     std::thread inferrer(guarded([&] {
       while (auto it = to_infer.pop()) {
         s.infer(it->second);
+        {
+          std::unique_lock<std::mutex> lock(window_mutex);
+          window_cv.wait(lock, [&] { return it->first < consumed + window || failed; });
+        }
         if (!to_render.push(std::move(*it))) break;
       }
       to_render.close();
     }));
-    std::atomic<int> renderers_left{o_.render_threads < 1 ? 1 : o_.render_threads};
+    std::atomic<int> renderers_left{threads};
     std::vector<std::thread> renderers;
-    for (int i = 0; i < renderers_left.load(); ++i)
+    for (int i = 0; i < threads; ++i)
       renderers.emplace_back(guarded([&] {
         struct LastOut {  // the last renderer to leave closes the consumer's queue
           std::atomic<int>& left;
@@ -144,7 +162,7 @@ class FramePipeline {
         }
       }));
     std::thread consumer(guarded([&] {
-      // Reorder: renderers finish out of order; at most (render threads + queue) items wait here.
+      // Reorder: renderers finish out of order; the window keeps this map small.
       std::map<uint64_t, Item> waiting;
       uint64_t next = 0;
       while (auto it = to_consume.pop()) {
@@ -153,6 +171,11 @@ class FramePipeline {
           s.consume(w->second);
           waiting.erase(w);
           ++next;
+          {
+            std::lock_guard<std::mutex> lock(window_mutex);
+            consumed = next;
+          }
+          window_cv.notify_all();
         }
       }
     }));

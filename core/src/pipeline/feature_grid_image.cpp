@@ -27,8 +27,8 @@ struct Layout {
   cv::Size size() const { return {x(cols), y(rows)}; }
 };
 
-void label(cv::Mat& img, const std::string& text, cv::Point at) {
-  cv::putText(img, text, at, cv::FONT_HERSHEY_SIMPLEX, 0.4, kText, 1, cv::LINE_AA);
+void label(cv::Mat& img, const std::string& text, cv::Point at, double scale = 0.4) {
+  cv::putText(img, text, at, cv::FONT_HERSHEY_SIMPLEX, scale, kText, 1, cv::LINE_AA);
 }
 
 // One colourised map scaled (nearest: every feature is a visible block) into its cell.
@@ -39,8 +39,10 @@ void place(cv::Mat& canvas, const cv::Mat& rgb, const Layout& layout, int row, i
 
 cv::Mat canvasFor(const Layout& layout, const char* column_word, int column_offset) {
   cv::Mat canvas(layout.size(), CV_8UC3, kBackground);
+  // "col 12" is about 40 pixels wide at scale 0.4: shrink the text for narrow cells.
+  const double scale = std::clamp(layout.cell_w / 110.0, 0.25, 0.4);
   for (int c = 0; c < layout.cols; ++c)
-    label(canvas, std::string(column_word) + " " + std::to_string(c + column_offset), {layout.x(c) + 4, kTopMargin - 7});
+    label(canvas, std::string(column_word) + " " + std::to_string(c + column_offset), {layout.x(c) + 2, kTopMargin - 7}, scale);
   for (int r = 0; r < layout.rows; ++r)
     label(canvas, "level " + std::to_string(r), {6, layout.y(r) + layout.cell_h[size_t(r)] / 2 + 4});
   return canvas;
@@ -62,7 +64,7 @@ cv::Mat renderFeatureGrid(const std::vector<ColumnAnalysis>& columns, const Feat
     for (const ColumnAnalysis& c : columns) maps[size_t(l)].push_back(reduceChannels(c.levels[size_t(l)], style.reduction, style.channel));
     layout.cell_h.push_back(cellHeight(maps[size_t(l)][0], style.cell));
   }
-  cv::Mat canvas = canvasFor(layout, "column", 0);
+  cv::Mat canvas = canvasFor(layout, "col", 0);
   for (int l = 0; l < 4; ++l) {
     std::vector<const FloatArray*> ptrs;
     for (const FloatArray& m : maps[size_t(l)]) ptrs.push_back(&m);
@@ -81,7 +83,7 @@ cv::Mat renderErrorGrid(const Reconstruction& reconstruction, int cell, Colormap
     if (m.shape.size() != 2) throw Error("error grid: missing error map");
     layout.cell_h.push_back(cellHeight(m, cell));
   }
-  cv::Mat canvas = canvasFor(layout, "column", 0);
+  cv::Mat canvas = canvasFor(layout, "col", 0);
   for (int l = 0; l < 4; ++l) {
     std::vector<const FloatArray*> ptrs;
     for (const ColumnReconstruction& c : reconstruction.columns) ptrs.push_back(&c.levels[size_t(l)].map);
