@@ -10,6 +10,7 @@ int runInfo(const std::vector<std::string>& args);
 int runClassify(const std::vector<std::string>& args);
 int runAnalyze(const std::vector<std::string>& args);
 int runDetect(const std::vector<std::string>& args);
+int runSegment(const std::vector<std::string>& args);
 int runExport(const std::vector<std::string>& args);
 
 }  // namespace revcol::cli

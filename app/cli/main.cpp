@@ -19,6 +19,8 @@ const char* kUsage =
     "  classify --checkpoint CKPT [--topk K] [--json] [--all-heads] IMAGE...\n"
     "  analyze --checkpoint CKPT --out DIR [--raw] [--precision fp32,fp64] [--mode step,chain] IMAGE\n"
     "          features of every column and level, reversible-reconstruction errors, alphas, heads\n"
+    "  segment --checkpoint CKPT [--scale LONG,SHORT] [--mode whole|slide] [--crop N] [--stride N] [--out DIR] [--raw] IMAGE...\n"
+    "          UperNet label map, overlay and per-class shares (mmseg checkpoints)\n"
     "  export --checkpoint CKPT --out DIR [--what overlay,features,errors,raw] [--stride N] [--resume] [--shard I/N] [--quiet] INPUT...\n"
     "  --version                                 print the version and the libtorch backend\n"
     "\n"
@@ -40,6 +42,7 @@ int run(const std::vector<std::string>& args) {
   if (args[0] == "classify") return revcol::cli::runClassify(rest);
   if (args[0] == "analyze") return revcol::cli::runAnalyze(rest);
   if (args[0] == "detect") return revcol::cli::runDetect(rest);
+  if (args[0] == "segment") return revcol::cli::runSegment(rest);
   if (args[0] == "export") return revcol::cli::runExport(rest);
   throw revcol::Error("unknown command '" + args[0] + "' (see revcol-cli help)");
 }
