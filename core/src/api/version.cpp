@@ -3,10 +3,12 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include "revcol_version_config.h"  // generated: REVCOL_VERSION
+
 namespace revcol {
 
 std::string versionString() {
-  std::string s = "RevCol Studio 0.1.0 (libtorch " TORCH_VERSION;
+  std::string s = "RevCol Studio " REVCOL_VERSION " (libtorch " TORCH_VERSION;
   s += cudaAvailable() ? ", CUDA)" : ", CPU)";
   return s;
 }

@@ -1,7 +1,9 @@
 #include "revcol/class_labels.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <system_error>
 
 #include "revcol/error.h"
 
@@ -23,6 +25,14 @@ std::vector<std::string> readLabelFile(const std::string& path) {
 
 std::string resourceDir() {
   if (const char* env = std::getenv("REVCOL_RESOURCES"); env && *env) return env;
+  // Installed layout (the .deb, cmake --install): <prefix>/bin/<program> next to
+  // <prefix>/share/revcol-studio. A build tree has no such folder and falls through to the sources.
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const std::filesystem::path installed = exe.parent_path().parent_path() / "share" / "revcol-studio";
+    if (std::filesystem::is_directory(installed / "labels", ec)) return installed.string();
+  }
   return REVCOL_RESOURCE_DIR;
 }
 

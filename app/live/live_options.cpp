@@ -1,0 +1,95 @@
+#include "live_options.h"
+
+#include "revcol/error.h"
+#include "revcol/version.h"
+
+namespace revcol::live {
+
+namespace {
+
+const char* kUsage =
+    "usage: revcol-live [SOURCE] (--checkpoint CKPT | --random-tiny) [options]\n"
+    "  SOURCE                 webcam index (default 0), video file (looped) or image\n"
+    "  --checkpoint CKPT      RevCol classification checkpoint (.pth)\n"
+    "  --random-tiny          RevCol-T with random weights instead of a checkpoint\n"
+    "  --size N               network input side (default 224)\n"
+    "  --fullscreen           start full screen (F toggles)\n"
+    "  --show-help            start with the key help shown (H / F1 toggles)\n"
+    "  --window W H           window size (default 1600 900)\n"
+    "  --font-size PX         text size (default: window height / 32)\n"
+    "  --max-fps F            display frame cap (default 60)\n"
+    "  --frames N             render N frames after the first result, then exit\n"
+    "  --screenshot FILE      save the last frame as PNG and exit (after --frames, default 3)\n"
+    "  --report-fps           print the measured display and model fps at exit\n"
+    "  --version, --help\n";
+
+int toInt(const std::string& flag, const std::string& v) {
+  try {
+    size_t used = 0;
+    int n = std::stoi(v, &used);
+    if (used == v.size()) return n;
+  } catch (const std::exception&) {
+  }
+  throw Error(flag + " expects a whole number, got '" + v + "'");
+}
+
+}  // namespace
+
+std::optional<LiveOptions> parseLiveOptions(const std::vector<std::string>& args, std::string& exit_message) {
+  LiveOptions o;
+  bool have_source = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> const std::string& {
+      if (i + 1 >= args.size()) throw Error(a + " needs a value\n" + kUsage);
+      return args[++i];
+    };
+    if (a == "--help" || a == "-h") {
+      exit_message = kUsage;
+      return std::nullopt;
+    } else if (a == "--version") {
+      exit_message = versionString() + "\n";
+      return std::nullopt;
+    } else if (a == "--checkpoint") {
+      o.checkpoint = value();
+    } else if (a == "--random-tiny") {
+      o.random_tiny = true;
+    } else if (a == "--size") {
+      o.input_size = toInt(a, value());
+    } else if (a == "--fullscreen") {
+      o.fullscreen = true;
+    } else if (a == "--show-help") {
+      o.show_help = true;
+    } else if (a == "--window") {
+      o.width = toInt(a, value());
+      o.height = toInt(a, value());
+    } else if (a == "--font-size") {
+      o.font_px = float(toInt(a, value()));
+    } else if (a == "--max-fps") {
+      o.max_fps = toInt(a, value());
+    } else if (a == "--frames") {
+      o.frames = toInt(a, value());
+    } else if (a == "--screenshot") {
+      o.screenshot = value();
+    } else if (a == "--report-fps") {
+      o.report_fps = true;
+    } else if (!a.empty() && a[0] == '-' && a.size() > 1) {
+      throw Error("unknown option " + a + "\n" + kUsage);
+    } else if (!have_source) {
+      o.source = a;
+      have_source = true;
+    } else {
+      throw Error("more than one source given ('" + o.source + "', '" + a + "')");
+    }
+  }
+  if (o.checkpoint.empty() == !o.random_tiny)
+    throw Error("give exactly one of --checkpoint CKPT and --random-tiny\n" + std::string(kUsage));
+  if (o.input_size < 32 || o.input_size > 2048) throw Error("--size must be between 32 and 2048");
+  if (o.width < 320 || o.height < 240) throw Error("--window must be at least 320 x 240");
+  if (o.frames < 0) throw Error("--frames must be >= 0");
+  if (o.max_fps < 1) throw Error("--max-fps must be >= 1");
+  if (!o.screenshot.empty() && o.frames == 0) o.frames = 3;
+  return o;
+}
+
+}  // namespace revcol::live

@@ -1,0 +1,184 @@
+#include "live_worker.h"
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <numeric>
+
+#include "cell_colours.h"
+#include "revcol/class_labels.h"
+#include "revcol/error.h"
+#include "revcol/preprocess.h"
+
+namespace revcol::live {
+
+LiveWorker::LiveWorker(ModelSpec spec) : spec_(std::move(spec)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+LiveWorker::~LiveWorker() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void LiveWorker::submitFrame(const cv::Mat& rgb, uint64_t seq) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (seq <= pending_seq_) return;
+    pending_ = rgb;
+    pending_seq_ = seq;
+  }
+  wake_.notify_one();
+}
+
+void LiveWorker::setView(const ViewSettings& view) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (view == view_) return;
+    view_ = view;
+    view_changed_ = true;
+  }
+  wake_.notify_one();
+}
+
+std::shared_ptr<const LiveResult> LiveWorker::result(uint64_t* generation) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (generation) *generation = generation_;
+  return result_;
+}
+
+std::string LiveWorker::modelDescription() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return description_;
+}
+
+std::string LiveWorker::error() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return error_;
+}
+
+int LiveWorker::columns() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return columns_;
+}
+
+double LiveWorker::modelFps() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (recent_ms_.empty()) return 0;
+  double total = std::accumulate(recent_ms_.begin(), recent_ms_.end(), 0.0);
+  return total > 0 ? 1000.0 * double(recent_ms_.size()) / total : 0;
+}
+
+uint64_t LiveWorker::analysesDone() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return analyses_;
+}
+
+void LiveWorker::run() {
+  // Lower this thread's priority (Linux nice is per thread, and libtorch's OpenMP threads, created
+  // from here, inherit it): on a busy laptop the render loop must win over the model.
+  setpriority(PRIO_PROCESS, pid_t(syscall(SYS_gettid)), 10);
+  try {
+    RevColModel model = spec_.random_tiny ? RevColModel::random(revcolTiny(), 0) : RevColModel::load(spec_.checkpoint);
+    std::vector<std::string> names = classNamesFor(model.info().architecture.num_classes);
+    std::lock_guard<std::mutex> lock(mutex_);
+    description_ = spec_.random_tiny ? "RevCol-T, random weights" : describe(model.info().architecture);
+    columns_ = model.info().architecture.columns;
+    model_.emplace(std::move(model));
+    class_names_ = std::move(names);
+  } catch (const std::exception& e) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    error_ = e.what();
+    return;
+  }
+
+  const ImagenetPreprocess prep = officialImagenetEval(spec_.input_size);
+  uint64_t done_seq = 0;
+  while (true) {
+    cv::Mat frame;
+    uint64_t seq = 0;
+    bool recolour = false;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [&] { return stop_ || pending_seq_ > done_seq || view_changed_; });
+      if (stop_) return;
+      if (pending_seq_ > done_seq) {
+        frame = pending_;
+        seq = pending_seq_;
+        pending_ = cv::Mat();
+      } else {
+        recolour = true;
+      }
+    }
+    try {
+      if (!recolour) {
+        auto t0 = std::chrono::steady_clock::now();
+        AnalysisOptions options;
+        options.added_maps = false;
+        options.decoders = false;
+        options.progress = [this](int, int) {
+          std::lock_guard<std::mutex> lock(mutex_);
+          return !stop_;
+        };
+        auto analysis = std::make_shared<AnalysisResult>(model_->analyze(preprocessImagenet(frame, prep), options));
+        analysis_ = std::move(analysis);
+        done_seq = seq;
+        double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        colourAndPublish(seq, ms);
+      } else if (analysis_) {
+        colourAndPublish(analysis_ ? done_seq : 0, result_ ? result_->model_ms : 0);
+      } else {
+        std::lock_guard<std::mutex> lock(mutex_);
+        view_changed_ = false;
+      }
+    } catch (const std::exception& e) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stop_) return;
+      error_ = e.what();
+      done_seq = seq;
+    }
+  }
+}
+
+void LiveWorker::colourAndPublish(uint64_t seq, double ms) {
+  ViewSettings view;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    view = view_;
+    view_changed_ = false;
+  }
+  auto out = std::make_shared<LiveResult>();
+  out->frame_seq = seq;
+  out->view = view;
+  out->columns = int(analysis_->columns.size());
+  out->cells = colourCells(*analysis_, view);
+  for (int l = 0; l < 4; ++l)
+    if (!analysis_->columns.empty() && !analysis_->columns.back().levels[l].shape.empty())
+      out->level_channels[l] = analysis_->columns.back().levels[l].shape[0];
+  if (!analysis_->heads.empty() && !analysis_->heads.back().top.empty()) {
+    const TopClass& t = analysis_->heads.back().top.front();
+    std::string name = t.index < int64_t(class_names_.size()) ? class_names_[t.index] : std::to_string(t.index);
+    char pct[32];
+    std::snprintf(pct, sizeof pct, " %.0f%%", 100.0 * t.probability);
+    out->top1 = name + pct;
+  }
+  out->model_ms = ms;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (ms > 0 && seq != (result_ ? result_->frame_seq : 0)) {
+    recent_ms_.push_back(ms);
+    if (recent_ms_.size() > 8) recent_ms_.erase(recent_ms_.begin());
+    ++analyses_;
+  }
+  result_ = std::move(out);
+  ++generation_;
+  error_.clear();
+}
+
+}  // namespace revcol::live

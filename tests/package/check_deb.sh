@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Checks a revcol-studio .deb: its file list, control fields and dependencies.
+#   tests/package/check_deb.sh build/release/revcol-studio_0.1.0_amd64.deb
+# With --install it also installs the package with apt (needs root) and runs the installed
+# revcol-cli on the fixture model: tests/package/check_deb.sh --install DEB
+set -euo pipefail
+
+install=0
+if [ "${1:-}" = "--install" ]; then install=1; shift; fi
+deb=${1:?usage: check_deb.sh [--install] PACKAGE.deb}
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+fail=0
+ok() { echo "ok    $*"; }
+bad() { echo "FAIL  $*"; fail=1; }
+
+files=$(dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|')
+expect_file() {
+  if grep -qx "$1" <<<"$files"; then ok "ships $1"; else bad "missing $1"; fi
+}
+for f in /usr/bin/revcol-cli /usr/bin/revcol-studio /usr/bin/revcol-live \
+         /usr/share/revcol-studio/labels/imagenet1k.txt /usr/share/revcol-studio/samples/shapes.png \
+         /usr/share/applications/revcol-studio.desktop /usr/share/applications/revcol-live.desktop \
+         /usr/share/icons/hicolor/scalable/apps/revcol-studio.svg /usr/share/mime/packages/revcol-studio.xml; do
+  expect_file "$f"
+done
+for m in "$repo"/models/*.pth; do
+  [ -e "$m" ] && expect_file "/usr/share/revcol-studio/models/$(basename "$m")"
+done
+if grep -q '^/usr/local\|^/work\|/build/' <<<"$files"; then bad "paths outside /usr: $(grep '^/usr/local\|^/work\|/build/' <<<"$files" | head -3)"; else ok "everything under /usr"; fi
+
+field() { dpkg-deb -f "$deb" "$1"; }
+[ "$(field Package)" = revcol-studio ] && ok "Package revcol-studio" || bad "Package is $(field Package)"
+version=$(sed -n 's/^project(RevColStudio VERSION \([0-9.]*\).*/\1/p' "$repo/CMakeLists.txt")
+[ "$(field Version)" = "$version" ] && ok "Version $version (CMake project version)" || bad "Version $(field Version), CMake says $version"
+[ "$(field Architecture)" = amd64 ] && ok "Architecture amd64" || bad "Architecture $(field Architecture)"
+depends=$(field Depends)
+echo "      Depends: $depends"
+for p in libtorch1.13 libopenblas0-pthread libqt6core6 libqt6gui6 libqt6widgets6 libopencv-core406 \
+         libopencv-imgcodecs406 libopencv-videoio406 libglfw3 libgl1 fonts-dejavu-core; do
+  if grep -Eq "(^|, )$p( |,|$)" <<<"$depends"; then ok "depends on $p"; else bad "no dependency on $p"; fi
+done
+
+# Desktop and MIME files are well formed (when the validators are installed).
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+dpkg-deb -x "$deb" "$tmp"
+if command -v desktop-file-validate >/dev/null; then
+  for d in "$tmp"/usr/share/applications/*.desktop; do
+    desktop-file-validate "$d" && ok "valid $(basename "$d")" || bad "invalid $(basename "$d")"
+  done
+fi
+if command -v xmllint >/dev/null; then
+  xmllint --noout "$tmp/usr/share/mime/packages/revcol-studio.xml" && ok "MIME XML well formed" || bad "MIME XML"
+fi
+
+if [ "$install" = 1 ]; then
+  apt-get install -y -qq "$(readlink -f "$deb")" >/dev/null && ok "apt-get install" || bad "apt-get install"
+  (cd / && revcol-cli --version) && ok "revcol-cli --version" || bad "revcol-cli --version"
+  (cd / && revcol-cli info "$repo/tests/data/cls/cls_revcol_s4_k3.pth") && ok "revcol-cli info" || bad "revcol-cli info"
+  (cd / && revcol-cli classify --checkpoint "$repo/tests/data/cls/cls_revcol_s4_k3.pth" /usr/share/revcol-studio/samples/shapes.png) \
+    && ok "revcol-cli classify with the installed sample" || bad "revcol-cli classify"
+fi
+
+[ "$fail" = 0 ] && echo "check_deb: all checks passed" || echo "check_deb: FAILED"
+exit "$fail"
