@@ -129,9 +129,9 @@ int runSegment(const std::vector<std::string>& argv) {
           {"files", files},
       };
       writeFileAtomic((out / (stem + ".json")).string(), summary.dump(2) + "\n");
-      std::printf("%s: %d x %d, %s, %zu classes present; wrote %s_label.png, %s_overlay.png, %s.json\n",
-                  input.c_str(), rgb.cols, rgb.rows, toString(s.mode), result.present.size(), stem.c_str(),
-                  stem.c_str(), stem.c_str());
+      std::printf("%s: %d x %d, %s, %zu classes present; wrote %s_label.png, %s_overlay.png, %s.json\n", input.c_str(),
+                  rgb.cols, rgb.rows, toString(s.mode), result.present.size(), stem.c_str(), stem.c_str(),
+                  stem.c_str());
     } catch (const Error& e) {
       ++failures;
       std::fprintf(stderr, "revcol-cli: %s\n", e.what());

@@ -2,6 +2,7 @@
 // contents, --raw arrays, and one-line errors.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -10,7 +11,6 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <string>
-#include <unistd.h>
 
 #include "revcol/npy.h"
 

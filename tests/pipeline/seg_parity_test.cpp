@@ -57,21 +57,23 @@ double relL2(const FloatArray& got, const FloatArray& want) {
 
 // Share of pixels (outside the small-margin mask) where the label maps agree.
 double labelAgreement(const cv::Mat& got, const std::string& label_png, const std::string& margin_png,
-                      int64_t* compared = nullptr) {
+                      int64_t* compared = nullptr, double* all_pixels = nullptr) {
   const cv::Mat want = cv::imread(seg(label_png), cv::IMREAD_UNCHANGED);
   const cv::Mat margin = cv::imread(seg(margin_png), cv::IMREAD_UNCHANGED);
   EXPECT_EQ(want.type(), CV_8U);
   EXPECT_EQ(got.type(), CV_8U);
   EXPECT_EQ(got.size(), want.size());
   EXPECT_EQ(margin.size(), want.size());
-  int64_t same = 0, n = 0;
+  int64_t same = 0, n = 0, same_all = 0;
   for (int y = 0; y < want.rows; ++y)
     for (int x = 0; x < want.cols; ++x) {
+      same_all += got.at<uint8_t>(y, x) == want.at<uint8_t>(y, x);
       if (margin.at<uint8_t>(y, x) != 0) continue;
       ++n;
       same += got.at<uint8_t>(y, x) == want.at<uint8_t>(y, x);
     }
   if (compared) *compared = n;
+  if (all_pixels) *all_pixels = double(same_all) / double(want.total());
   return n ? double(same) / double(n) : 0.0;
 }
 
@@ -139,10 +141,13 @@ TEST(SegParity, WholeMatchesMmseg) {
   EXPECT_LT(dec, kTensorTolerance);
   EXPECT_LT(ori, kTensorTolerance);
   int64_t n = 0;
-  const double agree = labelAgreement(r.labels, "seg_whole_label.png", "seg_whole_small_margin.png", &n);
+  double all = 0;
+  const double agree = labelAgreement(r.labels, "seg_whole_label.png", "seg_whole_small_margin.png", &n, &all);
   EXPECT_GE(agree, kLabelAgreement);
-  std::printf("whole: rel L2 c0 %.2e c1 %.2e c2 %.2e c3 %.2e decode %.2e logits %.2e; labels agree on %.5f of %lld px\n",
-              c0, c1, c2, c3, dec, ori, agree, (long long)n);
+  std::printf(
+      "whole: rel L2 c0 %.2e c1 %.2e c2 %.2e c3 %.2e decode %.2e logits %.2e; labels agree on %.5f of %lld px (%.5f of "
+      "all)\n",
+      c0, c1, c2, c3, dec, ori, agree, (long long)n, all);
   // mmseg's top class of the fixture (label_hist_top10 in seg_expected.json): 73 with 80015 px.
   ASSERT_FALSE(r.present.empty());
   EXPECT_EQ(r.present[0].index, 73);
@@ -160,9 +165,11 @@ TEST(SegParity, SlideMatchesMmseg) {
   const double ori = relL2(subsample(r.final_logits, 15), expected().at("slide.logits_ori.sub15"));
   EXPECT_LT(ori, kTensorTolerance);
   int64_t n = 0;
-  const double agree = labelAgreement(r.labels, "seg_slide_label.png", "seg_slide_small_margin.png", &n);
+  double all = 0;
+  const double agree = labelAgreement(r.labels, "seg_slide_label.png", "seg_slide_small_margin.png", &n, &all);
   EXPECT_GE(agree, kLabelAgreement);
-  std::printf("slide: rel L2 logits %.2e; labels agree on %.5f of %lld px\n", ori, agree, (long long)n);
+  std::printf("slide: rel L2 logits %.2e; labels agree on %.5f of %lld px (%.5f of all)\n", ori, agree, (long long)n,
+              all);
 }
 
 TEST(SegParity, OverlayKeepsTheImageSize) {

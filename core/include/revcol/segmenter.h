@@ -28,7 +28,7 @@ SegmentMode segmentModeFromName(const std::string& name);  // "whole" | "slide",
 struct SegmentSettings {
   int scale_long = 2048, scale_short = 512;  // mmseg img_scale (keep ratio)
   SegmentMode mode = SegmentMode::Whole;
-  cv::Size crop{512, 512}, stride{341, 341}; // slide: crop and stride (width, height)
+  cv::Size crop{512, 512}, stride{341, 341};  // slide: crop and stride (width, height)
 };
 
 // Unset fields take the checkpoint's defaults (its config's test_cfg / test img_scale when the
@@ -55,12 +55,12 @@ struct SegmentPass {
 };
 
 struct SegmentResult {
-  cv::Mat labels;                  // original size, CV_8U (<= 256 classes) or CV_16U
-  std::vector<ClassShare> present; // classes present, most pixels first
-  SegmentSettings settings;        // what was used
-  cv::Size resized;                // the network input size (before slide crops)
-  std::vector<SegmentPass> passes; // one per backbone call
-  FloatArray final_logits;         // classes x H x W at the original size, with `final_logits`
+  cv::Mat labels;                   // original size, CV_8U (<= 256 classes) or CV_16U
+  std::vector<ClassShare> present;  // classes present, most pixels first
+  SegmentSettings settings;         // what was used
+  cv::Size resized;                 // the network input size (before slide crops)
+  std::vector<SegmentPass> passes;  // one per backbone call
+  FloatArray final_logits;          // classes x H x W at the original size, with `final_logits`
 };
 
 struct SegmenterInfo {

@@ -84,10 +84,9 @@ SegmentationNetwork SegmentationNetwork::load(const std::string& path, const std
 
   UPerHeadConfig hc = inferUPerHead(ck.state_dict, "decode_head.", poolScalesFromConfig(ck.config_text));
   hc.align_corners = alignCornersFromConfig(ck.config_text);
-  if (hc.in_channels.size() != 4 ||
-      !std::equal(hc.in_channels.begin(), hc.in_channels.end(), arch.channels.begin()))
-    throw Error("the decode head of " + path + " reads levels of other widths than the backbone's (" +
-                describe(arch) + ")");
+  if (hc.in_channels.size() != 4 || !std::equal(hc.in_channels.begin(), hc.in_channels.end(), arch.channels.begin()))
+    throw Error("the decode head of " + path + " reads levels of other widths than the backbone's (" + describe(arch) +
+                ")");
   impl->head = UPerHead(hc);
   loadUPerHead(*impl->head, ck.state_dict, "decode_head.");
   impl->backbone->to(impl->device);
@@ -108,8 +107,7 @@ SegmentationNetwork SegmentationNetwork::load(const std::string& path, const std
   return SegmentationNetwork(std::move(impl));
 }
 
-SegRunOutput SegmentationNetwork::run(const FloatArray& chw, int original_h, int original_w,
-                                      const SegRunOptions& o) {
+SegRunOutput SegmentationNetwork::run(const FloatArray& chw, int original_h, int original_w, const SegRunOptions& o) {
   if (chw.shape.size() != 3 || chw.shape[0] != 3) throw Error("the segmentor takes a 3 x H x W image");
   if (original_h < 1 || original_w < 1) throw Error("the original image size must be positive");
   torch::InferenceMode inference;

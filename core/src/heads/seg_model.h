@@ -22,19 +22,19 @@ struct SegNetworkInfo {
   int64_t head_channels = 0;
   int64_t num_classes = 0;
   std::vector<int64_t> pool_scales;
-  bool has_auxiliary_head = false;          // loaded from the file but unused at inference
-  std::vector<std::string> class_names;     // meta.CLASSES, else empty
-  std::string config_text;                  // meta.config, else empty
+  bool has_auxiliary_head = false;       // loaded from the file but unused at inference
+  std::vector<std::string> class_names;  // meta.CLASSES, else empty
+  std::string config_text;               // meta.config, else empty
   std::string file;
   std::string device;
 };
 
 struct SegRunOptions {
-  bool slide = false;             // mmseg test_cfg.mode 'slide' (else 'whole')
+  bool slide = false;  // mmseg test_cfg.mode 'slide' (else 'whole')
   int crop_h = 512, crop_w = 512;
   int stride_h = 341, stride_w = 341;
-  bool keep_features = false;     // fill SegPass::levels and SegPass::decode_logits
-  bool keep_final_logits = false; // fill SegRunOutput::final_logits (classes x H x W, large)
+  bool keep_features = false;      // fill SegPass::levels and SegPass::decode_logits
+  bool keep_final_logits = false;  // fill SegRunOutput::final_logits (classes x H x W, large)
 };
 
 // One encode_decode call: the whole image, or one crop of the slide grid.
@@ -45,11 +45,11 @@ struct SegPass {
 };
 
 struct SegRunOutput {
-  int height = 0, width = 0;             // the original image size
-  std::vector<uint16_t> labels;          // height * width class indices, row-major
-  std::vector<int64_t> pixel_counts;     // per class
-  std::vector<SegPass> passes;           // one per backbone call, in mmseg's order
-  FloatArray final_logits;               // pre-softmax logits at the original size (on request)
+  int height = 0, width = 0;          // the original image size
+  std::vector<uint16_t> labels;       // height * width class indices, row-major
+  std::vector<int64_t> pixel_counts;  // per class
+  std::vector<SegPass> passes;        // one per backbone call, in mmseg's order
+  FloatArray final_logits;            // pre-softmax logits at the original size (on request)
 };
 
 class SegmentationNetwork {

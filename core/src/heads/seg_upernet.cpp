@@ -53,9 +53,9 @@ UPerHeadConfig inferUPerHead(const std::vector<NamedTensor>& sd, const std::stri
   size_t lateral = 0;
   while (shapes.count("lateral_convs." + std::to_string(lateral) + ".conv.weight")) {
     const auto& w = conv("lateral_convs." + std::to_string(lateral) + ".conv.weight");
-    if (w[0] != c.channels) throw Error("'" + prefix + "lateral_convs." + std::to_string(lateral) +
-                                        ".conv.weight' is " + shapeText(w) + ", head width " +
-                                        std::to_string(c.channels));
+    if (w[0] != c.channels)
+      throw Error("'" + prefix + "lateral_convs." + std::to_string(lateral) + ".conv.weight' is " + shapeText(w) +
+                  ", head width " + std::to_string(c.channels));
     c.in_channels.push_back(w[1]);
     ++lateral;
   }
@@ -72,14 +72,12 @@ UPerHeadConfig inferUPerHead(const std::vector<NamedTensor>& sd, const std::stri
 }
 
 ConvBnReluImpl::ConvBnReluImpl(int64_t in, int64_t out, int64_t kernel) {
-  conv_ = register_module(
-      "conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).padding(kernel / 2).bias(false)));
+  conv_ = register_module("conv",
+                          torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).padding(kernel / 2).bias(false)));
   bn_ = register_module("bn", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(out).eps(1e-5)));
 }
 
-torch::Tensor ConvBnReluImpl::forward(const torch::Tensor& x) {
-  return torch::relu(bn_(conv_(x)));
-}
+torch::Tensor ConvBnReluImpl::forward(const torch::Tensor& x) { return torch::relu(bn_(conv_(x))); }
 
 UPerHeadImpl::UPerHeadImpl(const UPerHeadConfig& config) : config_(config) {
   const auto& in = config.in_channels;
@@ -91,8 +89,7 @@ UPerHeadImpl::UPerHeadImpl(const UPerHeadConfig& config) : config_(config) {
     auto branch = psp->register_module(std::to_string(i), std::make_shared<torch::nn::Module>());
     psp_.push_back(branch->register_module("1", ConvBnRelu(in.back(), ch, 1)));
   }
-  bottleneck_ = register_module(
-      "bottleneck", ConvBnRelu(in.back() + int64_t(config.pool_scales.size()) * ch, ch, 3));
+  bottleneck_ = register_module("bottleneck", ConvBnRelu(in.back() + int64_t(config.pool_scales.size()) * ch, ch, 3));
   auto lateral = register_module("lateral_convs", std::make_shared<torch::nn::Module>());
   auto fpn = register_module("fpn_convs", std::make_shared<torch::nn::Module>());
   for (size_t i = 0; i + 1 < in.size(); ++i) {
@@ -100,8 +97,7 @@ UPerHeadImpl::UPerHeadImpl(const UPerHeadConfig& config) : config_(config) {
     fpn_.push_back(fpn->register_module(std::to_string(i), ConvBnRelu(ch, ch, 3)));
   }
   fpn_bottleneck_ = register_module("fpn_bottleneck", ConvBnRelu(int64_t(in.size()) * ch, ch, 3));
-  conv_seg_ = register_module(
-      "conv_seg", torch::nn::Conv2d(torch::nn::Conv2dOptions(ch, config.num_classes, 1)));
+  conv_seg_ = register_module("conv_seg", torch::nn::Conv2d(torch::nn::Conv2dOptions(ch, config.num_classes, 1)));
   eval();
 }
 
@@ -145,8 +141,10 @@ void loadUPerHead(UPerHeadImpl& head, const std::vector<NamedTensor>& sd, const 
   for (const auto& t : sd) {
     if (!startsWith(t.name, prefix) || endsWith(t.name, "num_batches_tracked")) continue;
     const std::string name = t.name.substr(prefix.size());
-    if (!targets.count(name)) unexpected.push_back(t.name);
-    else stored[name] = &t.tensor;
+    if (!targets.count(name))
+      unexpected.push_back(t.name);
+    else
+      stored[name] = &t.tensor;
   }
   for (const auto& [name, target] : targets) {
     auto it = stored.find(name);

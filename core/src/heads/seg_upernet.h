@@ -13,9 +13,9 @@
 namespace revcol {
 
 struct UPerHeadConfig {
-  std::vector<int64_t> in_channels;          // per backbone level, e.g. 64/128/256/512
-  int64_t channels = 0;                      // width of the head (512 in the released configs)
-  int64_t num_classes = 0;                   // conv_seg outputs
+  std::vector<int64_t> in_channels;  // per backbone level, e.g. 64/128/256/512
+  int64_t channels = 0;              // width of the head (512 in the released configs)
+  int64_t num_classes = 0;           // conv_seg outputs
   std::vector<int64_t> pool_scales{1, 2, 3, 6};
   bool align_corners = false;
 };

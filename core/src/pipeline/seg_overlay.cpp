@@ -43,7 +43,8 @@ cv::Mat segmentationOverlay(const cv::Mat& rgb, const SegmentResult& result,
   int baseline = 0;
   const cv::Size text = cv::getTextSize("Ag", font, scale, thickness, &baseline);
   const int row = text.height + baseline + 4, swatch = text.height + 2, pad = 4;
-  const int rows_fit = std::max(0, (rgb.rows - 2 * pad) / row);
+  // At most 12 rows so that the legend does not hide the image; the rest is counted.
+  const int rows_fit = std::min(12, std::max(0, (rgb.rows - 2 * pad) / row));
   if (rows_fit == 0 || result.present.empty()) return out;
   const size_t total = result.present.size();
   const size_t shown = total <= size_t(rows_fit) ? total : size_t(rows_fit - 1);
@@ -55,7 +56,8 @@ cv::Mat segmentationOverlay(const cv::Mat& rgb, const SegmentResult& result,
   }
   if (shown < total) lines.push_back("+" + std::to_string(total - shown) + " more");
   int width = 0;
-  for (const std::string& l : lines) width = std::max(width, cv::getTextSize(l, font, scale, thickness, &baseline).width);
+  for (const std::string& l : lines)
+    width = std::max(width, cv::getTextSize(l, font, scale, thickness, &baseline).width);
   const cv::Rect box(0, 0, std::min(rgb.cols, width + swatch + 3 * pad), int(lines.size()) * row + 2 * pad);
   cv::Mat area = out(box);
   cv::Mat dark(area.size(), CV_8UC3, cv::Scalar(0, 0, 0));

@@ -63,8 +63,8 @@ std::vector<std::array<uint8_t, 3>> readPalette(const std::string& path) {
   std::vector<std::array<uint8_t, 3>> palette;
   for (const std::string& line : readLabelFile(path)) {
     int r, g, b;
-    if (std::sscanf(line.c_str(), "%d %d %d", &r, &g, &b) != 3 || r < 0 || g < 0 || b < 0 || r > 255 ||
-        g > 255 || b > 255)
+    if (std::sscanf(line.c_str(), "%d %d %d", &r, &g, &b) != 3 || r < 0 || g < 0 || b < 0 || r > 255 || g > 255 ||
+        b > 255)
       throw Error("palette file " + path + " has a line that is not 'R G B': " + line);
     palette.push_back({uint8_t(r), uint8_t(g), uint8_t(b)});
   }
@@ -188,8 +188,8 @@ SegmentResult Segmenter::segment(const cv::Mat& rgb, const SegmentOptions& optio
   const double total = double(rgb.rows) * double(rgb.cols);
   for (int64_t c = 0; c < int64_t(out.pixel_counts.size()); ++c)
     if (out.pixel_counts[size_t(c)] > 0)
-      result.present.push_back({int(c), impl_->names[size_t(c)], out.pixel_counts[size_t(c)],
-                                double(out.pixel_counts[size_t(c)]) / total});
+      result.present.push_back(
+          {int(c), impl_->names[size_t(c)], out.pixel_counts[size_t(c)], double(out.pixel_counts[size_t(c)]) / total});
   std::stable_sort(result.present.begin(), result.present.end(),
                    [](const ClassShare& a, const ClassShare& b) { return a.pixels > b.pixels; });
   for (SegPass& p : out.passes)
