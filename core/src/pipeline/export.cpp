@@ -253,13 +253,16 @@ class Exporter {
         it.error = p.error;
         if (it.error.empty()) {
           try {
-            for (const char* sub : {"frames", "overlay", "features", "errors", "raw"}) {
-              const bool wanted = std::string(sub) == "frames" || (std::string(sub) == "overlay" && o_.overlay) ||
-                                  (std::string(sub) == "features" && o_.features) ||
-                                  (std::string(sub) == "errors" && o_.errors) || (std::string(sub) == "raw" && o_.raw);
+            // Created here, before any frame of the input reaches the render threads.
+            std::vector<std::string> subs = {"frames"};
+            if (o_.overlay) subs.push_back("overlay");
+            if (o_.features) subs.push_back("features");
+            if (o_.errors) subs.push_back("errors");
+            if (o_.raw) subs.push_back("raw");
+            for (const std::string& sub : subs) {
               std::error_code ec;
-              if (wanted) fs::create_directories(out_ / p.name / sub, ec);
-              if (wanted && !fs::is_directory(out_ / p.name / sub)) throw Error("cannot create folder " + (out_ / p.name / sub).string());
+              fs::create_directories(out_ / p.name / sub, ec);
+              if (!fs::is_directory(out_ / p.name / sub)) throw Error("cannot create folder " + (out_ / p.name / sub).string());
             }
             FrameSourceOptions so = o_.source;
             so.want_pixels = [this, &p](int64_t index) {
