@@ -152,7 +152,15 @@ SegRunOutput SegmentationNetwork::run(const FloatArray& chw, int original_h, int
   // Back to the original size (mmseg rescale=True), then softmax and argmax as simple_test does.
   logits = torch::upsample_bilinear2d(logits, {original_h, original_w}, align);
   if (o.keep_final_logits) result.final_logits = toFloatArray(logits.squeeze(0));
-  torch::Tensor labels = torch::softmax(logits, 1).argmax(1).squeeze(0);
+  // softmax + argmax per pixel, in bands of rows: the same values as on the whole map without a
+  // second classes x H x W buffer (hundreds of MB for a photo with 150 classes).
+  torch::Tensor labels = torch::empty({original_h, original_w}, img.options().dtype(torch::kLong));
+  for (int64_t y = 0; y < original_h; y += 64) {
+    using torch::indexing::Slice;
+    const int64_t y2 = std::min<int64_t>(y + 64, original_h);
+    labels.index_put_({Slice(y, y2)},
+                      torch::softmax(logits.index({Slice(), Slice(), Slice(y, y2)}), 1).argmax(1).squeeze(0));
+  }
   logits = torch::Tensor();
   const int64_t classes = m.head->config().num_classes;
   torch::Tensor counts = torch::bincount(labels.flatten(), {}, classes).to(torch::kCPU, torch::kInt64);
