@@ -227,7 +227,9 @@ TEST(Export, KilledThenResumedEqualsAnUninterruptedRun) {
     if (ext == ".json") {
       EXPECT_EQ(withoutRunFields(readJson(whole / f)), withoutRunFields(readJson(killed / f))) << f;
     } else if (ext == ".mp4") {
-      EXPECT_EQ(videoFrames(whole / f), videoFrames(killed / f)) << f;
+      // Rebuilt from the finished frames' (lossless) PNGs: the same pixels, so the same bytes.
+      EXPECT_EQ(videoFrames(whole / f), 40) << f;
+      EXPECT_TRUE(readAll(whole / f) == readAll(killed / f)) << f << " differs";
     } else {
       EXPECT_TRUE(readAll(whole / f) == readAll(killed / f)) << f << " differs";
     }
