@@ -287,3 +287,27 @@ TEST(Export, CorruptImageInAFolderIsReportedAndSkipped) {
   const std::string csv = readAll(out / "stills" / "results.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);  // header + the three good images
 }
+
+TEST(Export, SigtermStopsCleanlyWithExitCode130AndResumeFinishes) {
+  const fs::path dir = freshDir("revcol_export_sigterm");
+  const std::string video = writeVideo(dir / "clip.mp4", 40, 96, 96);
+  const fs::path out = dir / "out";
+  const pid_t pid = spawnCli(exportArgs(out, {video}, {"--what", "features"}));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (countIn(out / "clip" / "frames", ".json") < 3 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  kill(pid, SIGTERM);
+  ASSERT_EQ(waitExit(pid), 130);
+  const json m = readJson(out / "manifest.json");
+  EXPECT_TRUE(m["this_run"]["interrupted"].get<bool>());
+  EXPECT_FALSE(m["complete"].get<bool>());
+  EXPECT_EQ(m["inputs"][0]["status"], "incomplete");
+  // The frames in flight were finished; streamed files of the unfinished input were removed.
+  EXPECT_EQ(m["inputs"][0]["frames"].get<size_t>(), countIn(out / "clip" / "frames", ".json"));
+  for (const std::string& f : filesUnder(out)) EXPECT_EQ(f.find(".partial"), std::string::npos) << f;
+  EXPECT_FALSE(fs::exists(out / "clip" / "results.csv"));
+
+  ASSERT_EQ(runCli(exportArgs(out, {video}, {"--what", "features", "--resume"})), 0);
+  EXPECT_EQ(countIn(out / "clip" / "frames", ".json"), 40u);
+  EXPECT_EQ(videoFrames(out / "clip" / "features.mp4"), 40);
+}
