@@ -1,7 +1,8 @@
-// revcol-studio [--checkpoint CKPT] [--screenshot FILE] [INPUT]
+// revcol-studio [--checkpoint CKPT] [--screenshot FILE] [--explorer-mode MODE] [--cell COL,LEVEL] [INPUT]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
+#include <cstdio>
 
 #include "main_window.h"
 
@@ -16,13 +17,39 @@ int main(int argc, char** argv) {
   QCommandLineOption checkpoint("checkpoint", "RevCol checkpoint to open.", "CKPT");
   QCommandLineOption screenshot("screenshot",
                                 "Save the window to FILE once everything given has been computed, then exit.", "FILE");
+  QCommandLineOption display("explorer-mode", "Column explorer display: mean, l2, channel, pca or added.", "MODE");
+  QCommandLineOption cell("cell", "Open this cell of the column explorer in the detail view.", "COL,LEVEL");
+  QCommandLineOption chain("chain", "Show the chain-mode reconstruction errors.");
   parser.addOption(checkpoint);
   parser.addOption(screenshot);
+  parser.addOption(display);
+  parser.addOption(cell);
+  parser.addOption(chain);
   parser.addPositionalArgument("input", "Image to open.");
   parser.process(app);
 
   revcol::studio::MainWindow window;
   window.show();
+  if (parser.isSet(display)) {
+    const QStringList modes = {"mean", "l2", "channel", "pca", "added"};
+    const int mode = int(modes.indexOf(parser.value(display)));
+    if (mode < 0) {
+      std::fprintf(stderr, "revcol-studio: --explorer-mode takes mean, l2, channel, pca or added\n");
+      return 2;
+    }
+    window.setDisplayMode(mode);
+  }
+  if (parser.isSet(chain)) window.setChainMode(true);
+  if (parser.isSet(cell)) {
+    const QStringList parts = parser.value(cell).split(',');
+    bool ok_c = false, ok_l = false;
+    const int c = parts.value(0).toInt(&ok_c), l = parts.value(1).toInt(&ok_l);
+    if (parts.size() != 2 || !ok_c || !ok_l || l < 0 || l > 3 || c < 0) {
+      std::fprintf(stderr, "revcol-studio: --cell takes COLUMN,LEVEL (level 0-3)\n");
+      return 2;
+    }
+    window.selectCellWhenReady(c, l);
+  }
   if (parser.isSet(screenshot)) {
     const QString file = parser.value(screenshot);
     auto shoot = [&window, file]() {

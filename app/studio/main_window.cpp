@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
@@ -20,10 +21,14 @@
 
 #include "column_explorer.h"
 #include "revcol/class_labels.h"
+#include "revcol/colorize.h"
 #include "revcol/error.h"
 #include "revcol/image_io.h"
 #include "revcol/version.h"
+#include "revcol_widgets/colormap.h"
 #include "revcol_widgets/error_plot.h"
+#include "revcol_widgets/feature_grid.h"
+#include "revcol_widgets/histogram_view.h"
 #include "revcol_widgets/image_view.h"
 
 namespace revcol::studio {
@@ -155,17 +160,27 @@ void MainWindow::buildDocks() {
   error_mode_ = new QComboBox(err);
   error_mode_->addItems({"step: each column inverted from the true next column", "chain: inverted from the last column back"});
   err_layout->addWidget(error_mode_);
-  error_plot_ = new widgets::ErrorPlot(err);
-  err_layout->addWidget(error_plot_, 1);
+  error_overlay_ = new QCheckBox("Overlay the selected cell's error map on the input", err);
+  err_layout->addWidget(error_overlay_);
+  auto* plots = new QSplitter(Qt::Horizontal, err);
+  error_plot_ = new widgets::ErrorPlot(plots);
+  alpha_plot_ = new widgets::ErrorPlot(plots);
+  plots->addWidget(error_plot_);
+  plots->addWidget(alpha_plot_);
+  err_layout->addWidget(plots, 1);
   connect(error_mode_, &QComboBox::currentIndexChanged, this, &MainWindow::updateErrorPlot);
+  connect(error_mode_, &QComboBox::currentIndexChanged, this, &MainWindow::updateErrorOverlay);
+  connect(error_overlay_, &QCheckBox::toggled, this, &MainWindow::updateErrorOverlay);
   dock("Reversible reconstruction", err, Qt::BottomDockWidgetArea);
 
   auto* cell = new QWidget(this);
   auto* cell_layout = new QVBoxLayout(cell);
   cell_view_ = new widgets::ImageView(cell);
   cell_readout_ = new QLabel("Click a cell of the column explorer.", cell);
-  cell_layout->addWidget(cell_view_, 1);
+  histogram_ = new widgets::HistogramView(cell);
+  cell_layout->addWidget(cell_view_, 3);
   cell_layout->addWidget(cell_readout_);
+  cell_layout->addWidget(histogram_, 1);
   widgets::ImageView::synchronize(input_view_, cell_view_);
   connect(cell_view_, &widgets::ImageView::hoveredPixel, this, [this](int x, int y) {
     if (!result_ || cell_column_ < 0 || x < 0) return;
@@ -178,7 +193,7 @@ void MainWindow::buildDocks() {
     cell_readout_->setText(QString("column %1, level c%2, feature pixel (%3, %4): mean |a| = %5")
                                .arg(cell_column_).arg(cell_level_).arg(fx).arg(fy).arg(sum / double(f.shape[0]), 0, 'g', 4));
   });
-  dock("Cell detail", cell, Qt::RightDockWidgetArea);
+  dock("Cell detail", cell, Qt::RightDockWidgetArea)->setMinimumWidth(320);
 }
 
 void MainWindow::openCheckpoint(const QString& path) {
@@ -255,6 +270,9 @@ void MainWindow::showResult(std::shared_ptr<const AnalysisJobResult> result) {
     return;
   }
   result_ = result;
+  // Show what the network saw (the preprocessed crop), so feature maps line up with the input.
+  const cv::Mat seen = denormalizeToRgb(result->input, {0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f});
+  input_view_->setImage(QImage(seen.data, seen.cols, seen.rows, int(seen.step), QImage::Format_RGB888).copy());
   explorer_->setResult(result);
   status_time_->setText(QString("analysis %1 ms").arg(result->milliseconds, 0, 'f', 0));
   // Predictions: the last head's top-5 with bars, then every head's top-1.
@@ -286,7 +304,14 @@ void MainWindow::showResult(std::shared_ptr<const AnalysisJobResult> result) {
   }
   predictions_->setHtml(html);
   updateErrorPlot();
-  if (cell_column_ >= 0) showCell(cell_column_, cell_level_);
+  updateAlphaPlot();
+  if (pending_cell_column_ >= 0 && pending_cell_column_ < int(result->analysis.columns.size())) {
+    explorer_->grid()->setSelected(pending_cell_column_, pending_cell_level_);
+    showCell(pending_cell_column_, pending_cell_level_);
+    pending_cell_column_ = -1;
+  } else if (cell_column_ >= 0) {
+    showCell(cell_column_, cell_level_);
+  }
   finishJob();
 }
 
@@ -311,11 +336,63 @@ void MainWindow::updateErrorPlot() {
   error_plot_->setSeries(series, "relative L2 error of the recovered column");
 }
 
+void MainWindow::updateAlphaPlot() {
+  QVector<widgets::PlotSeries> series;
+  for (int l = 0; l < 4; ++l) {
+    widgets::PlotSeries s;
+    s.name = QString("c%1 mean |alpha|").arg(l);
+    s.color = QColor(kLevelColors[l]);
+    for (const ColumnAnalysis& c : result_->analysis.columns) {
+      s.x.push_back(c.column);
+      s.y.push_back(c.alphas[size_t(l)].mean_abs);
+    }
+    series.push_back(s);
+  }
+  alpha_plot_->setSeries(series, "learned |alpha| (mean over channels)");
+}
+
+void MainWindow::updateErrorOverlay() {
+  if (!result_ || !error_overlay_->isChecked() || cell_column_ < 0) {
+    input_view_->clearOverlay();
+    return;
+  }
+  const ReconstructionMode mode = error_mode_->currentIndex() == 1 ? ReconstructionMode::Chain : ReconstructionMode::Step;
+  for (const Reconstruction& r : result_->analysis.reconstructions) {
+    if (r.mode != mode || r.precision != Precision::Float32) continue;
+    if (cell_column_ >= int(r.columns.size())) break;  // the last column is never recovered
+    const FloatArray& map = r.columns[size_t(cell_column_)].levels[size_t(cell_level_)].map;
+    if (map.empty()) break;
+    float hi = 0;
+    for (float v : map.values) hi = std::max(hi, v);
+    const QImage img = widgets::renderColormapped(map.values.data(), int(map.shape[1]), int(map.shape[0]), 0.0, hi,
+                                                  widgets::Colormap::Magma);
+    input_view_->setOverlay(img, 0.6);
+    return;
+  }
+  input_view_->clearOverlay();
+}
+
 void MainWindow::showCell(int column, int level) {
   cell_column_ = column;
   cell_level_ = level;
   cell_view_->setImage(explorer_->renderCell(column, level, input_view_->image().width()));
   cell_readout_->setText(QString("column %1, level c%2").arg(column).arg(level));
+  if (result_) {
+    const FloatArray& f = result_->analysis.columns[size_t(column)].levels[size_t(level)];
+    histogram_->setValues(f.values.data(), f.values.size(),
+                          QString("activations of column %1, level c%2 (all channels)").arg(column).arg(level));
+  }
+  updateErrorOverlay();
+}
+
+void MainWindow::setDisplayMode(int mode) { explorer_->setMode(mode); }
+void MainWindow::setChainMode(bool chain) {
+  error_mode_->setCurrentIndex(chain ? 1 : 0);
+  error_overlay_->setChecked(true);
+}
+void MainWindow::selectCellWhenReady(int column, int level) {
+  pending_cell_column_ = column;
+  pending_cell_level_ = level;
 }
 
 QString MainWindow::errorMessage() const { return message_->isVisible() ? message_->text() : QString(); }

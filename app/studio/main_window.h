@@ -14,10 +14,12 @@ class QPushButton;
 class QTextBrowser;
 class QComboBox;
 class QMenu;
+class QCheckBox;
 
 namespace revcol::widgets {
 class ImageView;
 class ErrorPlot;
+class HistogramView;
 }  // namespace revcol::widgets
 
 namespace revcol::studio {
@@ -38,6 +40,11 @@ class MainWindow : public QMainWindow {
   bool idle() const { return pending_ == 0; }
   bool hadError() const { return had_error_; }
   QString errorMessage() const;
+
+  // Scripted views (command line, screenshots).
+  void setDisplayMode(int mode);
+  void setChainMode(bool chain);
+  void selectCellWhenReady(int column, int level);
 
   // For tests and scripted screenshots: the views as they are now.
   ColumnExplorer* explorer() const { return explorer_; }
@@ -63,6 +70,8 @@ class MainWindow : public QMainWindow {
   void showError(const QString& message);
   void showCell(int column, int level);
   void updateErrorPlot();
+  void updateAlphaPlot();
+  void updateErrorOverlay();
   void addRecent(const QString& path);
   void rebuildRecentMenu();
   void finishJob();
@@ -84,9 +93,13 @@ class MainWindow : public QMainWindow {
   QTextBrowser* predictions_ = nullptr;
   widgets::ErrorPlot* error_plot_ = nullptr;
   QComboBox* error_mode_ = nullptr;
+  widgets::ErrorPlot* alpha_plot_ = nullptr;
+  QCheckBox* error_overlay_ = nullptr;
+  widgets::HistogramView* histogram_ = nullptr;
   widgets::ImageView* cell_view_ = nullptr;
   QLabel* cell_readout_ = nullptr;
   int cell_column_ = -1, cell_level_ = -1;
+  int pending_cell_column_ = -1, pending_cell_level_ = -1;
   QLabel* status_device_ = nullptr;
   QLabel* status_time_ = nullptr;
   QProgressBar* progress_ = nullptr;
