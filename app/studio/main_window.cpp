@@ -46,7 +46,7 @@ bool isCheckpoint(const QString& path) {
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setWindowTitle("RevCol Studio");
   setAcceptDrops(true);
-  resize(1400, 900);
+  resize(1600, 1000);
 
   auto* central = new QWidget(this);
   auto* layout = new QVBoxLayout(central);
@@ -63,6 +63,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   split->setStretchFactor(0, 2);
   split->setStretchFactor(1, 3);
   split->setSizes({520, 640});
+  input_view_->setMinimumWidth(280);
   layout->addWidget(split, 1);
   setCentralWidget(central);
 
@@ -193,7 +194,7 @@ void MainWindow::buildDocks() {
     cell_readout_->setText(QString("column %1, level c%2, feature pixel (%3, %4): mean |a| = %5")
                                .arg(cell_column_).arg(cell_level_).arg(fx).arg(fy).arg(sum / double(f.shape[0]), 0, 'g', 4));
   });
-  dock("Cell detail", cell, Qt::RightDockWidgetArea)->setMinimumWidth(320);
+  dock("Cell detail", cell, Qt::RightDockWidgetArea)->setMinimumWidth(280);
 }
 
 void MainWindow::openCheckpoint(const QString& path) {
