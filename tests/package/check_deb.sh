@@ -10,14 +10,21 @@ set -euo pipefail
 
 install=0
 root=""
+skip_missing=0  # CTest: exit 77 (skipped) when no .deb has been built
 while [ $# -gt 1 ]; do
   case "$1" in
     --install) install=1; shift ;;
     --chroot) install=1; root=$2; shift 2 ;;
+    --skip-missing) skip_missing=1; shift ;;
     *) break ;;
   esac
 done
-deb=${1:?usage: check_deb.sh [--install] PACKAGE.deb}
+deb=${1:?usage: check_deb.sh [--install | --chroot DIR | --skip-missing] PACKAGE.deb}
+if [ ! -f "$deb" ]; then
+  echo "check_deb: no package at $deb (build it with cpack -G DEB)"
+  [ "$skip_missing" = 1 ] && exit 77
+  exit 1
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 fail=0
