@@ -18,6 +18,10 @@
 //
 // Every file is written atomically (temp file + rename); streamed files (CSV, JSON, MP4) are
 // renamed into place when their input is complete, so an interrupted input leaves none.
+//
+// Memory: frames, tensors and figures are bounded by the FramePipeline (a few frames in flight);
+// only the manifest's list of file names grows with the number of frames (tens of bytes each).
+// The time range of FrameSourceOptions applies to videos and webcams, the stride to every source.
 #include <atomic>
 #include <cstdint>
 #include <functional>
