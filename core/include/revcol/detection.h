@@ -68,7 +68,8 @@ struct DetectionOutput {
   std::array<FloatArray, 4> backbone;    // c0..c3 of the last column (C x H x W)
   // With raw=true: intermediate tensors by name (fpn.p2..p6, rpn.cls_score.l0..l4, rpn.proposals,
   // rcnn.stage{i}.cls_score / bbox_pred / rois, rcnn.cls_score_avg, det.bboxes, det.labels,
-  // mask.boxes_input_scale, mask.stage{i}.logits_labelch, mask.merged_prob).
+  // mask.boxes_input_scale, mask.stage{i}.logits_labelch, mask.merged_prob (the detected label's
+  // channel, what is pasted) and mask.merged_prob_ch0 (channel 0)).
   std::vector<std::pair<std::string, FloatArray>> raw;
   DetectionTimings timings;
 };
@@ -109,9 +110,5 @@ class DetectionModel {
   explicit DetectionModel(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
-
-// Every tensor of a torch.save'd {name: tensor} file as float arrays (integers converted), in file
-// order: for tests and tools comparing with reference dumps.
-std::vector<std::pair<std::string, FloatArray>> readTensorArrays(const std::string& path);
 
 }  // namespace revcol

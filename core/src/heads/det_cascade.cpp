@@ -232,6 +232,8 @@ CascadeResult CascadeMaskRCNNImpl::forward(const torch::Tensor& input, const Det
     }
     const torch::Tensor merged = (prob_sum / double(mask_heads_.size())).index({rows, channel});
     if (trace) trace->emplace_back("mask.merged_prob", merged);
+    // Channel 0 of the merged probabilities: what the reference dump of mmdet stored as merged_prob.
+    if (trace) trace->emplace_back("mask.merged_prob_ch0", (prob_sum / double(mask_heads_.size())).select(1, 0));
     result.timings.mask_ms = msSince(t0, device);
     t0 = Clock::now();
     result.masks = pasteMasks(merged, input_boxes / scale, meta.ori_h, meta.ori_w, cfg.mask_thr);

@@ -262,7 +262,7 @@ DetectionModel DetectionModel::random(const Architecture& backbone, const DetHea
   det::CascadeConfig cc;
   cc.stage_stds = defaultStds(3);
   std::vector<int64_t> fpn_in(arch.channels.begin(), arch.channels.end());
-  impl->net = det::CascadeMaskRCNN(arch, fpn_in, s.fpn_channels, 3, {b, b, b},
+  impl->net = det::CascadeMaskRCNN(arch, fpn_in, s.fpn_channels, int64_t(3), std::vector<BBoxHeadConfig>{b, b, b},
                                    s.with_mask ? std::vector<MaskHeadConfig>{m, m, m} : std::vector<MaskHeadConfig>{},
                                    cc);
   torch::manual_seed(seed);
@@ -310,12 +310,6 @@ DetectionOutput DetectionModel::run(const FloatArray& input, const DetImageMeta&
   }
   for (auto& [name, t] : trace) out.raw.emplace_back(name, toFloatArray(t));
   out.timings = r.timings;
-  return out;
-}
-
-std::vector<std::pair<std::string, FloatArray>> readTensorArrays(const std::string& path) {
-  std::vector<std::pair<std::string, FloatArray>> out;
-  for (const NamedTensor& t : readTensorFile(path)) out.emplace_back(t.name, toFloatArray(t.tensor));
   return out;
 }
 

@@ -78,7 +78,7 @@ CocoRle cocoRleFromString(const std::string& counts, int height, int width) {
       more = (c & 0x20) != 0;
       ++p;
       ++k;
-      if (!more && (c & 0x10)) x |= int64_t(-1) << (5 * k);
+      if (!more && (c & 0x10)) x |= -(int64_t(1) << (5 * k));  // sign-extend
     }
     if (rle.counts.size() > 2) x += int64_t(rle.counts[rle.counts.size() - 2]);
     if (x < 0 || x > int64_t(UINT32_MAX)) throw Error("invalid COCO RLE string");
