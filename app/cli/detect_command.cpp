@@ -43,8 +43,9 @@ float parseThreshold(const std::string& text) {
 int runDetect(const std::vector<std::string>& argv) {
   Arguments args(argv, {"--checkpoint", "--scale", "--score-thr", "--out", "--device", "--weights"}, {"--raw"});
   if (args.positional().empty())
-    throw Error("usage: revcol-cli detect --checkpoint CKPT [--scale LONG,SHORT] [--score-thr T] [--out DIR] "
-                "[--raw] IMAGE...");
+    throw Error(
+        "usage: revcol-cli detect --checkpoint CKPT [--scale LONG,SHORT] [--score-thr T] [--out DIR] "
+        "[--raw] IMAGE...");
   DetectOptions options;
   parseScale(args.value("--scale", "1333,800"), options);
   options.score_thr = parseThreshold(args.value("--score-thr", "0.05"));
@@ -64,12 +65,14 @@ int runDetect(const std::vector<std::string>& argv) {
     saveImageAtomic((out / (stem + "_overlay.png")).string(), drawDetections(rgb, r.objects));
     if (options.raw)
       for (const auto& [name, array] : r.raw)
-        if (!array.shape.empty() && array.numel() > 0) saveNpy((out / "raw" / (stem + "_" + name + ".npy")).string(), array);
+        if (!array.shape.empty() && array.numel() > 0)
+          saveNpy((out / "raw" / (stem + "_" + name + ".npy")).string(), array);
     const DetectionTimings& t = r.timings;
-    std::printf("%s: %zu detections (%dx%d -> %dx%d; backbone %.0f ms, FPN+RPN %.0f ms, RoI heads %.0f ms, masks %.0f ms, "
-                "paste %.0f ms)\n",
-                input.c_str(), r.objects.size(), r.meta.ori_w, r.meta.ori_h, r.meta.img_w, r.meta.img_h,
-                t.backbone_ms, t.fpn_rpn_ms, t.roi_heads_ms, t.mask_ms, t.paste_ms);
+    std::printf(
+        "%s: %zu detections (%dx%d -> %dx%d; backbone %.0f ms, FPN+RPN %.0f ms, RoI heads %.0f ms, masks %.0f ms, "
+        "paste %.0f ms)\n",
+        input.c_str(), r.objects.size(), r.meta.ori_w, r.meta.ori_h, r.meta.img_w, r.meta.img_h, t.backbone_ms,
+        t.fpn_rpn_ms, t.roi_heads_ms, t.mask_ms, t.paste_ms);
   }
   return 0;
 }

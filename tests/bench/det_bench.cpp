@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
       for (int k = 0; k < 6; ++k) parts[size_t(k)].push_back(values[k]);
       dets = out.detections.size();
     }
-    const char* names[6] = {"backbone", "FPN + RPN (proposals)", "RoI bbox heads + NMS", "mask heads",
+    const char* names[6] = {"backbone",   "FPN + RPN (proposals)", "RoI bbox heads + NMS", "mask heads",
                             "mask paste", "total per image"};
     for (int k = 0; k < 6; ++k) {
       auto& v = parts[size_t(k)];

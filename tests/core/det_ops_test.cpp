@@ -83,7 +83,8 @@ TEST(DetRoiAlign, NotAlignedUsesAtLeastOnePixel) {
 }
 
 TEST(DetNms, SuppressesOverlapsAboveThresholdInScoreOrder) {
-  const torch::Tensor boxes = torch::tensor({0.f, 0.f, 10.f, 10.f, 1.f, 1.f, 11.f, 11.f, 20.f, 20.f, 30.f, 30.f}).view({3, 4});
+  const torch::Tensor boxes =
+      torch::tensor({0.f, 0.f, 10.f, 10.f, 1.f, 1.f, 11.f, 11.f, 20.f, 20.f, 30.f, 30.f}).view({3, 4});
   const torch::Tensor keep = nms(boxes, torch::tensor({0.8f, 0.9f, 0.7f}), 0.5f);
   // IoU(0, 1) = 81 / 119 > 0.5: box 0 goes, box 1 (higher score) stays; box 2 is apart.
   ASSERT_EQ(keep.size(0), 2);
@@ -93,7 +94,7 @@ TEST(DetNms, SuppressesOverlapsAboveThresholdInScoreOrder) {
 
 TEST(DetNms, IouEqualToThresholdIsKept) {
   const torch::Tensor boxes = torch::tensor({0.f, 0.f, 10.f, 10.f, 0.f, 0.f, 10.f, 5.f}).view({2, 4});
-  EXPECT_EQ(nms(boxes, torch::tensor({0.9f, 0.8f}), 0.5f).size(0), 2);   // IoU exactly 0.5
+  EXPECT_EQ(nms(boxes, torch::tensor({0.9f, 0.8f}), 0.5f).size(0), 2);  // IoU exactly 0.5
   EXPECT_EQ(nms(boxes, torch::tensor({0.9f, 0.8f}), 0.49f).size(0), 1);
 }
 
@@ -105,7 +106,8 @@ TEST(DetNms, EmptyAndDegenerateBoxes) {
 }
 
 TEST(DetBatchedNms, ClassesDoNotSuppressEachOther) {
-  const torch::Tensor boxes = torch::tensor({0.f, 0.f, 10.f, 10.f, 0.f, 0.f, 10.f, 10.f, 0.f, 0.f, 10.f, 10.f}).view({3, 4});
+  const torch::Tensor boxes =
+      torch::tensor({0.f, 0.f, 10.f, 10.f, 0.f, 0.f, 10.f, 10.f, 0.f, 0.f, 10.f, 10.f}).view({3, 4});
   const torch::Tensor idxs = torch::tensor({0, 1, 0}, torch::kLong);
   auto [dets, keep] = batchedNms(boxes, torch::tensor({0.5f, 0.6f, 0.7f}), idxs, 0.5f);
   ASSERT_EQ(keep.size(0), 2);
@@ -180,10 +182,11 @@ TEST(DetAnchors, MmdetBaseAnchorsAndOrder) {
 
 TEST(DetRoiLevels, ScaleMapping) {
   // sqrt(area) 56 -> 0, 111.9 -> 0, 112 -> 1, 224 -> 2, 448 -> 3, 2000 -> 3, 0 -> 0.
-  const torch::Tensor r = torch::tensor({0.f, 0.f, 0.f, 56.f, 56.f, 0.f, 0.f, 0.f, 111.9f, 111.9f, 0.f, 0.f, 0.f, 112.f,
-                                         112.f, 0.f, 0.f, 0.f, 224.f, 224.f, 0.f, 0.f, 0.f, 448.f, 448.f, 0.f, 0.f, 0.f,
-                                         2000.f, 2000.f, 0.f, 5.f, 5.f, 5.f, 5.f})
-                              .view({7, 5});
+  const torch::Tensor r =
+      torch::tensor({0.f,   0.f,   0.f,   56.f, 56.f,   0.f,    0.f,   0.f,   111.9f, 111.9f, 0.f, 0.f,
+                     0.f,   112.f, 112.f, 0.f,  0.f,    0.f,    224.f, 224.f, 0.f,    0.f,    0.f, 448.f,
+                     448.f, 0.f,   0.f,   0.f,  2000.f, 2000.f, 0.f,   5.f,   5.f,    5.f,    5.f})
+          .view({7, 5});
   const torch::Tensor l = roiLevels(r, 4);
   const std::vector<int64_t> expected{0, 0, 1, 2, 3, 3, 0};
   for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(l[int64_t(i)].item<int64_t>(), expected[i]) << i;

@@ -103,8 +103,10 @@ TEST(DetCli, WritesCocoJsonOverlayAndRawArrays) {
   const fs::path out = fs::temp_directory_path() / "revcol_det_cli_test";
   fs::remove_all(out);
   std::string text;
-  const int status = run("detect --checkpoint " + kData + "/det_cascade_mask_rcnn_revcol_shrunk.pth --scale 640,400 "
-                         "--score-thr 0.001 --raw --out " + out.string() + " " + kData + "/det/det_input.png",
+  const int status = run("detect --checkpoint " + kData +
+                             "/det_cascade_mask_rcnn_revcol_shrunk.pth --scale 640,400 "
+                             "--score-thr 0.001 --raw --out " +
+                             out.string() + " " + kData + "/det/det_input.png",
                          &text);
   ASSERT_EQ(status, 0) << text;
   std::ifstream in(out / "det_input.json");
@@ -118,7 +120,8 @@ TEST(DetCli, WritesCocoJsonOverlayAndRawArrays) {
   EXPECT_NEAR(j[0]["bbox"][2].get<double>(), e["bbox"][2].get<double>() - e["bbox"][0].get<double>(), 0.05);
   EXPECT_NEAR(j[0]["score"].get<double>(), e["score"].get<double>(), 1e-3);
   const CocoRle rle = cocoRleFromString(j[0]["segmentation"]["counts"], 320, 480);
-  EXPECT_NEAR(double(cv::countNonZero(decodeCocoRle(rle))), e["mask_area"].get<double>(), 0.01 * e["mask_area"].get<double>());
+  EXPECT_NEAR(double(cv::countNonZero(decodeCocoRle(rle))), e["mask_area"].get<double>(),
+              0.01 * e["mask_area"].get<double>());
   const cv::Mat overlay = loadImageRgb((out / "det_input_overlay.png").string());
   EXPECT_EQ(overlay.cols, 480);
   EXPECT_EQ(overlay.rows, 320);
@@ -129,7 +132,8 @@ TEST(DetCli, WritesCocoJsonOverlayAndRawArrays) {
 
 TEST(DetCli, ClassificationCheckpointIsAnError) {
   std::string text;
-  EXPECT_EQ(run("detect --checkpoint " + kData + "/cls/cls_revcol_s4_k3.pth " + kData + "/det/det_input.png", &text), 1);
+  EXPECT_EQ(run("detect --checkpoint " + kData + "/cls/cls_revcol_s4_k3.pth " + kData + "/det/det_input.png", &text),
+            1);
   EXPECT_NE(text.find("not a detection checkpoint"), std::string::npos) << text;
   EXPECT_EQ(run("detect --checkpoint x.pth --scale 12 " + kData + "/det/det_input.png", &text), 1);
   EXPECT_NE(text.find("--scale"), std::string::npos) << text;

@@ -79,11 +79,11 @@ class DetParity : public ::testing::Test {
     std::ifstream in(kDir + "det_expected.json");
     const nlohmann::json j = nlohmann::json::parse(in);
     for (const auto& d : j["detections"])
-      expected_.push_back({d["label"].get<int>(),
-                           {d["bbox"][0].get<float>(), d["bbox"][1].get<float>(), d["bbox"][2].get<float>(),
-                            d["bbox"][3].get<float>()},
-                           d["score"].get<float>(),
-                           d["mask_png"].get<std::string>()});
+      expected_.push_back(
+          {d["label"].get<int>(),
+           {d["bbox"][0].get<float>(), d["bbox"][1].get<float>(), d["bbox"][2].get<float>(), d["bbox"][3].get<float>()},
+           d["score"].get<float>(),
+           d["mask_png"].get<std::string>()});
     for (auto& [name, array] : readTensorArrays(kDir + "det_tensors.pt")) reference_[name] = std::move(array);
     detector_ = new Detector(Detector::load(kCheckpoint));
     DetectOptions o;
@@ -178,8 +178,11 @@ TEST_F(DetParity, ModelInfoFromTheWeights) {
 }
 
 TEST_F(DetParity, BackboneFpnAndRpnTensors) {
-  for (int l = 0; l < 4; ++l) expectClose("backbone.c" + std::to_string(l), got("backbone.c" + std::to_string(l)), ref("backbone.c" + std::to_string(l)));
-  for (int l = 2; l <= 6; ++l) expectClose("fpn.p" + std::to_string(l), got("fpn.p" + std::to_string(l)), ref("fpn.p" + std::to_string(l)));
+  for (int l = 0; l < 4; ++l)
+    expectClose("backbone.c" + std::to_string(l), got("backbone.c" + std::to_string(l)),
+                ref("backbone.c" + std::to_string(l)));
+  for (int l = 2; l <= 6; ++l)
+    expectClose("fpn.p" + std::to_string(l), got("fpn.p" + std::to_string(l)), ref("fpn.p" + std::to_string(l)));
   for (int l = 0; l < 5; ++l)
     expectClose("rpn.cls_score.l" + std::to_string(l), got("rpn.cls_score.l" + std::to_string(l)),
                 ref("rpn.cls_score.l" + std::to_string(l)));
@@ -194,7 +197,8 @@ TEST_F(DetParity, CascadeStageOutputs) {
     expectClose(p + ".bbox_pred.first100", rows(got(p + ".bbox_pred"), first), ref(p + ".bbox_pred.first100"));
   }
   expectClose("rcnn.final_rois.first100", rows(got("rcnn.final_rois"), first), ref("rcnn.final_rois.first100"));
-  expectClose("rcnn.cls_score_avg.first100", rows(got("rcnn.cls_score_avg"), first), ref("rcnn.cls_score_avg.first100"));
+  expectClose("rcnn.cls_score_avg.first100", rows(got("rcnn.cls_score_avg"), first),
+              ref("rcnn.cls_score_avg.first100"));
 }
 
 TEST_F(DetParity, DetectionsMatchByLabelAndIou) {

@@ -19,43 +19,43 @@ namespace revcol {
 
 // mmdet's img_meta: sizes of the original image and of the resized image inside the padded input.
 struct DetImageMeta {
-  int ori_h = 0, ori_w = 0;  // original image
-  int img_h = 0, img_w = 0;  // after the keep-ratio resize (boxes are clamped to this)
+  int ori_h = 0, ori_w = 0;            // original image
+  int img_h = 0, img_w = 0;            // after the keep-ratio resize (boxes are clamped to this)
   float scale_w = 1.f, scale_h = 1.f;  // mmdet scale_factor (new_w / w, new_h / h), float32
 };
 
 // test_cfg of the released configs; score_thr is the one users change.
 struct DetTestConfig {
-  int rpn_nms_pre = 1000;          // per FPN level, before NMS
+  int rpn_nms_pre = 1000;  // per FPN level, before NMS
   float rpn_nms_iou = 0.7f;
   int rpn_max_proposals = 1000;
-  float score_thr = 0.05f;         // strict: a score must be greater
-  float nms_iou = 0.5f;            // per class
+  float score_thr = 0.05f;  // strict: a score must be greater
+  float nms_iou = 0.5f;     // per class
   int max_per_img = 100;
-  float mask_thr = 0.5f;           // a mask pixel is set when its probability is >= this
+  float mask_thr = 0.5f;  // a mask pixel is set when its probability is >= this
 };
 
 // Which heads the checkpoint holds, read from its weights (and target stds from meta.config).
 struct DetectionModelInfo {
   Architecture backbone;
   int64_t num_classes = 0;
-  int num_stages = 0;                   // cascade stages (1 for a plain Faster/Mask R-CNN head)
-  std::string bbox_head;                // "Shared2FCBBoxHead" or "ConvFCBBoxHead(4conv1fc, BN)"
-  bool class_agnostic = false;          // regression: 4 outputs instead of 4 per class
+  int num_stages = 0;           // cascade stages (1 for a plain Faster/Mask R-CNN head)
+  std::string bbox_head;        // "Shared2FCBBoxHead" or "ConvFCBBoxHead(4conv1fc, BN)"
+  bool class_agnostic = false;  // regression: 4 outputs instead of 4 per class
   bool with_mask = false;
   int64_t fpn_channels = 0;
   std::vector<std::array<float, 4>> target_stds;  // per stage
-  std::string stds_source;              // "config" (meta.config) or "mmdet defaults"
-  std::vector<std::string> class_names; // meta.CLASSES, else empty
+  std::string stds_source;                        // "config" (meta.config) or "mmdet defaults"
+  std::vector<std::string> class_names;           // meta.CLASSES, else empty
   int64_t parameter_count = 0;
   std::string device;
 };
 
 struct RawDetection {
-  int label = 0;                  // 0-based class
+  int label = 0;  // 0-based class
   float score = 0.f;
-  std::array<float, 4> box{};     // x1, y1, x2, y2 in original-image pixels
-  std::vector<uint8_t> mask;      // ori_h x ori_w, 0 / 1 (empty without a mask head)
+  std::array<float, 4> box{};  // x1, y1, x2, y2 in original-image pixels
+  std::vector<uint8_t> mask;   // ori_h x ori_w, 0 / 1 (empty without a mask head)
 };
 
 // Wall time of each part of one detection, in milliseconds.

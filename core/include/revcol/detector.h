@@ -17,9 +17,9 @@ namespace revcol {
 
 // mmdet's test pipeline for one image: the network input and its img_meta.
 struct MmdetInput {
-  FloatArray chw;      // 3 x H x W, RGB, (x - mean) / std, zero padded bottom/right to multiples of 32
+  FloatArray chw;  // 3 x H x W, RGB, (x - mean) / std, zero padded bottom/right to multiples of 32
   DetImageMeta meta;
-  cv::Mat resized;     // the 8-bit RGB image after the resize (the input of Normalize)
+  cv::Mat resized;  // the 8-bit RGB image after the resize (the input of Normalize)
 };
 
 // Keep-ratio rescale as mmcv.imrescale with scale (scale_long, scale_short): factor
@@ -29,24 +29,24 @@ struct MmdetInput {
 MmdetInput mmdetPreprocess(const cv::Mat& rgb, int scale_long = 1333, int scale_short = 800);
 
 struct DetectOptions {
-  int scale_long = 1333;   // test scale (1333, 800) of the released configs
+  int scale_long = 1333;  // test scale (1333, 800) of the released configs
   int scale_short = 800;
   float score_thr = 0.05f;
-  bool raw = false;        // keep the intermediate tensors (DetectResult::raw)
+  bool raw = false;  // keep the intermediate tensors (DetectResult::raw)
 };
 
 struct DetectedObject {
-  int label = 0;            // 0-based class index
-  std::string name;         // class name
+  int label = 0;     // 0-based class index
+  std::string name;  // class name
   float score = 0.f;
   std::array<float, 4> box{};  // x1, y1, x2, y2 in original-image pixels
-  cv::Mat mask;             // CV_8U original size, 255 inside (empty without a mask head)
+  cv::Mat mask;                // CV_8U original size, 255 inside (empty without a mask head)
 };
 
 struct DetectResult {
   std::vector<DetectedObject> objects;  // score-descending
   DetImageMeta meta;
-  std::array<FloatArray, 4> backbone;   // c0..c3 of the last column, for the feature explorer
+  std::array<FloatArray, 4> backbone;                   // c0..c3 of the last column, for the feature explorer
   std::vector<std::pair<std::string, FloatArray>> raw;  // see DetectionOutput::raw (+ "input")
   DetectionTimings timings;
   double preprocess_ms = 0;

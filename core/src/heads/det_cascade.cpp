@@ -68,9 +68,9 @@ torch::Tensor CascadeMaskRCNNImpl::proposals(const std::vector<torch::Tensor>& f
     if (trace) trace->emplace_back("rpn.cls_score.l" + std::to_string(l), cls[0]);
     torch::Tensor s = cls[0].permute({1, 2, 0}).reshape(-1).sigmoid();
     torch::Tensor d = reg[0].permute({1, 2, 0}).reshape({-1, 4});
-    torch::Tensor a = gridAnchors(config_.anchor_strides[l], config_.anchor_ratios, config_.anchor_scales,
-                                  cls.size(2), cls.size(3))
-                          .to(s.device());
+    torch::Tensor a =
+        gridAnchors(config_.anchor_strides[l], config_.anchor_ratios, config_.anchor_scales, cls.size(2), cls.size(3))
+            .to(s.device());
     if (cfg.rpn_nms_pre > 0 && cfg.rpn_nms_pre < s.size(0)) {
       auto [ranked, order] = s.sort(0, /*descending=*/true);
       const torch::Tensor top = order.slice(0, 0, cfg.rpn_nms_pre);
@@ -84,10 +84,11 @@ torch::Tensor CascadeMaskRCNNImpl::proposals(const std::vector<torch::Tensor>& f
     anchors.push_back(a);
   }
   torch::Tensor s = torch::cat(scores), idx = torch::cat(ids);
-  torch::Tensor boxes = deltaXYWHDecode(torch::cat(anchors), torch::cat(deltas), {1.f, 1.f, 1.f, 1.f}, meta.img_h,
-                                        meta.img_w);
+  torch::Tensor boxes =
+      deltaXYWHDecode(torch::cat(anchors), torch::cat(deltas), {1.f, 1.f, 1.f, 1.f}, meta.img_h, meta.img_w);
   // min_bbox_size 0: boxes of zero width or height are dropped.
-  const torch::Tensor valid = (boxes.select(1, 2) - boxes.select(1, 0) > 0) & (boxes.select(1, 3) - boxes.select(1, 1) > 0);
+  const torch::Tensor valid =
+      (boxes.select(1, 2) - boxes.select(1, 0) > 0) & (boxes.select(1, 3) - boxes.select(1, 1) > 0);
   if (!valid.all().item<bool>()) {
     const torch::Tensor keep = valid.nonzero().view(-1);
     boxes = boxes.index_select(0, keep);
@@ -125,9 +126,9 @@ torch::Tensor CascadeMaskRCNNImpl::pasteMasks(const torch::Tensor& probs, const 
     const torch::Tensor gx = xs.view({1, 1, -1}).expand({1, ys.size(0), xs.size(0)});
     const torch::Tensor gy = ys.view({1, -1, 1}).expand({1, ys.size(0), xs.size(0)});
     const torch::Tensor grid = torch::stack({gx, gy}, 3);
-    const torch::Tensor sampled =
-        F::grid_sample(probs[i].view({1, 1, probs.size(1), probs.size(2)}), grid,
-                       F::GridSampleFuncOptions().mode(torch::kBilinear).padding_mode(torch::kZeros).align_corners(false));
+    const torch::Tensor sampled = F::grid_sample(
+        probs[i].view({1, 1, probs.size(1), probs.size(2)}), grid,
+        F::GridSampleFuncOptions().mode(torch::kBilinear).padding_mode(torch::kZeros).align_corners(false));
     using torch::indexing::Slice;
     out[i].index_put_({Slice(y0i, y1i), Slice(x0i, x1i)}, sampled[0][0] >= threshold);
   }
@@ -186,15 +187,18 @@ CascadeResult CascadeMaskRCNNImpl::forward(const torch::Tensor& input, const Det
   const int64_t n = rois.size(0), num_classes = scores.size(1) - 1;
   const torch::Tensor scale = torch::tensor({meta.scale_w, meta.scale_h, meta.scale_w, meta.scale_h},
                                             torch::dtype(torch::kFloat32).device(device));
-  torch::Tensor boxes = deltaXYWHDecode(rois.slice(1, 1, 5), last_deltas, config_.stage_stds.back(), meta.img_h,
-                                        meta.img_w);
+  torch::Tensor boxes =
+      deltaXYWHDecode(rois.slice(1, 1, 5), last_deltas, config_.stage_stds.back(), meta.img_h, meta.img_w);
   boxes = (boxes.view({n, -1, 4}) / scale).view({n, -1});
   // multiclass_nms: every (RoI, class) pair with score > thr, per-class NMS, best max_per_img.
-  torch::Tensor cand_boxes = boxes.size(1) > 4 ? boxes.view({n, -1, 4}) : boxes.unsqueeze(1).expand({n, num_classes, 4});
+  torch::Tensor cand_boxes =
+      boxes.size(1) > 4 ? boxes.view({n, -1, 4}) : boxes.unsqueeze(1).expand({n, num_classes, 4});
   cand_boxes = cand_boxes.reshape({-1, 4});
   torch::Tensor cand_scores = scores.slice(1, 0, num_classes).reshape(-1);
-  torch::Tensor cand_labels =
-      torch::arange(num_classes, torch::dtype(torch::kLong).device(device)).view({1, -1}).expand({n, num_classes}).reshape(-1);
+  torch::Tensor cand_labels = torch::arange(num_classes, torch::dtype(torch::kLong).device(device))
+                                  .view({1, -1})
+                                  .expand({n, num_classes})
+                                  .reshape(-1);
   const torch::Tensor valid = (cand_scores > cfg.score_thr).nonzero().view(-1);
   cand_boxes = cand_boxes.index_select(0, valid);
   cand_scores = cand_scores.index_select(0, valid);
@@ -217,7 +221,8 @@ CascadeResult CascadeMaskRCNNImpl::forward(const torch::Tensor& input, const Det
     t0 = Clock::now();
     const torch::Tensor input_boxes = result.boxes * scale;  // mmdet: det boxes x scale_factor
     if (trace) trace->emplace_back("mask.boxes_input_scale", input_boxes);
-    const torch::Tensor mask_rois = torch::cat({torch::zeros({input_boxes.size(0), 1}, input_boxes.options()), input_boxes}, 1);
+    const torch::Tensor mask_rois =
+        torch::cat({torch::zeros({input_boxes.size(0), 1}, input_boxes.options()), input_boxes}, 1);
     const torch::Tensor x = extractRoiFeatures(roi_feats, config_.roi_strides, mask_rois, 14);
     torch::Tensor prob_sum;
     const int64_t k = dets.size(0);
@@ -226,7 +231,8 @@ CascadeResult CascadeMaskRCNNImpl::forward(const torch::Tensor& input, const Det
     const torch::Tensor channel = agnostic ? torch::zeros_like(result.labels) : result.labels;
     for (size_t i = 0; i < mask_heads_.size(); ++i) {
       const torch::Tensor logits = mask_heads_[i]->forward(x);
-      if (trace) trace->emplace_back("mask.stage" + std::to_string(i) + ".logits_labelch", logits.index({rows, channel}));
+      if (trace)
+        trace->emplace_back("mask.stage" + std::to_string(i) + ".logits_labelch", logits.index({rows, channel}));
       const torch::Tensor prob = logits.sigmoid();
       prob_sum = i == 0 ? prob : prob_sum + prob;
     }

@@ -51,8 +51,8 @@ class CascadeMaskRCNNImpl : public torch::nn::Module {
   const CascadeConfig& config() const { return config_; }
 
  private:
-  torch::Tensor proposals(const std::vector<torch::Tensor>& feats, const DetImageMeta& meta,
-                          const DetTestConfig& cfg, Trace* trace);
+  torch::Tensor proposals(const std::vector<torch::Tensor>& feats, const DetImageMeta& meta, const DetTestConfig& cfg,
+                          Trace* trace);
   torch::Tensor pasteMasks(const torch::Tensor& probs, const torch::Tensor& boxes, int img_h, int img_w,
                            float threshold);
 

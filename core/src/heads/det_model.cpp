@@ -110,8 +110,8 @@ BBoxHeadConfig bboxHeadConfig(const Weights& w, const std::string& p, int64_t in
   const int64_t roi_feat = (c.num_shared_fcs > 0 ? w.get(p + "shared_fcs.0.weight").size(1) : cls.size(1));
   const int64_t ch = c.num_shared_convs > 0 ? c.conv_channels : in_channels;
   if (c.num_shared_fcs > 0 && roi_feat != ch * 49)
-    throw Error(p + "shared_fcs.0 takes " + std::to_string(roi_feat) + " inputs; expected " +
-                std::to_string(ch) + " x 7 x 7 RoI features");
+    throw Error(p + "shared_fcs.0 takes " + std::to_string(roi_feat) + " inputs; expected " + std::to_string(ch) +
+                " x 7 x 7 RoI features");
   return c;
 }
 
@@ -154,8 +154,8 @@ void fillInfo(DetectionModelInfo& info, det::CascadeMaskRCNNImpl& net, const tor
 }  // namespace
 
 DetectionModel DetectionModel::load(const std::string& path, const LoadOptions& options) {
-  Checkpoint ck = readCheckpoint(path, options.weights == WeightsPreference::Ema ? WeightsChoice::Ema
-                                                                                 : WeightsChoice::Auto);
+  Checkpoint ck =
+      readCheckpoint(path, options.weights == WeightsPreference::Ema ? WeightsChoice::Ema : WeightsChoice::Auto);
   auto impl = std::make_unique<Impl>();
   impl->device = parseDetDevice(options.device);
   try {
@@ -169,7 +169,8 @@ DetectionModel DetectionModel::load(const std::string& path, const LoadOptions& 
     if (w.count("neck.fpn_convs.", ".conv.weight") != levels)
       throw Error("FPN extra convs (add_extra_convs) are not supported");
     std::vector<int64_t> fpn_in;
-    for (int l = 0; l < levels; ++l) fpn_in.push_back(w.get("neck.lateral_convs." + std::to_string(l) + ".conv.weight").size(1));
+    for (int l = 0; l < levels; ++l)
+      fpn_in.push_back(w.get("neck.lateral_convs." + std::to_string(l) + ".conv.weight").size(1));
     const int64_t fpn_channels = w.get("neck.lateral_convs.0.conv.weight").size(0);
     const int64_t anchors = w.get("rpn_head.rpn_cls.weight").size(0);
     if (anchors != 3)
@@ -219,8 +220,8 @@ DetectionModel DetectionModel::load(const std::string& path, const LoadOptions& 
       det::loadHeadWeights(*impl->net->maskHeads()[i], ck.state_dict, mask_prefixes[i], used);
     std::string unexpected;
     for (const NamedTensor& t : ck.state_dict) {
-      const bool head = t.name.rfind("neck.", 0) == 0 || t.name.rfind("rpn_head.", 0) == 0 ||
-                        t.name.rfind("roi_head.", 0) == 0;
+      const bool head =
+          t.name.rfind("neck.", 0) == 0 || t.name.rfind("rpn_head.", 0) == 0 || t.name.rfind("roi_head.", 0) == 0;
       const bool counter = t.name.find("num_batches_tracked") != std::string::npos;
       if (head && !counter && !used.count(t.name)) unexpected += "\n  " + t.name;
     }
@@ -262,9 +263,9 @@ DetectionModel DetectionModel::random(const Architecture& backbone, const DetHea
   det::CascadeConfig cc;
   cc.stage_stds = defaultStds(3);
   std::vector<int64_t> fpn_in(arch.channels.begin(), arch.channels.end());
-  impl->net = det::CascadeMaskRCNN(arch, fpn_in, s.fpn_channels, int64_t(3), std::vector<BBoxHeadConfig>{b, b, b},
-                                   s.with_mask ? std::vector<MaskHeadConfig>{m, m, m} : std::vector<MaskHeadConfig>{},
-                                   cc);
+  impl->net =
+      det::CascadeMaskRCNN(arch, fpn_in, s.fpn_channels, int64_t(3), std::vector<BBoxHeadConfig>{b, b, b},
+                           s.with_mask ? std::vector<MaskHeadConfig>{m, m, m} : std::vector<MaskHeadConfig>{}, cc);
   torch::manual_seed(seed);
   randomizeWeights(*impl->net->backbone(), seed);
   det::randomizeHeadWeights(*impl->net->neck());

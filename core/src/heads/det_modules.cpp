@@ -11,9 +11,8 @@ namespace revcol::det {
 namespace F = torch::nn::functional;
 
 ConvModuleImpl::ConvModuleImpl(int64_t in, int64_t out, int64_t kernel, bool norm, bool relu) : relu_(relu) {
-  conv_ = register_module("conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel)
-                                                        .padding(kernel / 2)
-                                                        .bias(!norm)));
+  conv_ = register_module("conv",
+                          torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).padding(kernel / 2).bias(!norm)));
   if (norm) bn_ = register_module("bn", torch::nn::BatchNorm2d(out));
 }
 
@@ -23,8 +22,7 @@ torch::Tensor ConvModuleImpl::forward(const torch::Tensor& x) {
   return relu_ ? torch::relu(y) : y;
 }
 
-FPNImpl::FPNImpl(const std::vector<int64_t>& in_channels, int64_t out_channels, int num_outs)
-    : num_outs_(num_outs) {
+FPNImpl::FPNImpl(const std::vector<int64_t>& in_channels, int64_t out_channels, int num_outs) : num_outs_(num_outs) {
   for (int64_t c : in_channels) {
     lateral_convs_->push_back(ConvModule(c, out_channels, 1, false, false));
     fpn_convs_->push_back(ConvModule(out_channels, out_channels, 3, false, false));
@@ -40,9 +38,8 @@ std::vector<torch::Tensor> FPNImpl::forward(const std::vector<torch::Tensor>& in
   for (size_t i = 0; i < n; ++i) laterals.push_back(lateral_convs_->at<ConvModuleImpl>(i).forward(inputs[i]));
   for (size_t i = n - 1; i > 0; --i) {
     const auto size = laterals[i - 1].sizes().slice(2).vec();
-    laterals[i - 1] = laterals[i - 1] + F::interpolate(laterals[i], F::InterpolateFuncOptions()
-                                                                        .size(size)
-                                                                        .mode(torch::kNearest));
+    laterals[i - 1] =
+        laterals[i - 1] + F::interpolate(laterals[i], F::InterpolateFuncOptions().size(size).mode(torch::kNearest));
   }
   std::vector<torch::Tensor> outs;
   for (size_t i = 0; i < n; ++i) outs.push_back(fpn_convs_->at<ConvModuleImpl>(i).forward(laterals[i]));
@@ -52,11 +49,10 @@ std::vector<torch::Tensor> FPNImpl::forward(const std::vector<torch::Tensor>& in
 }
 
 RPNHeadImpl::RPNHeadImpl(int64_t in_channels, int64_t feat_channels, int64_t num_anchors) {
-  rpn_conv_ = register_module(
-      "rpn_conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(in_channels, feat_channels, 3).padding(1)));
+  rpn_conv_ = register_module("rpn_conv",
+                              torch::nn::Conv2d(torch::nn::Conv2dOptions(in_channels, feat_channels, 3).padding(1)));
   rpn_cls_ = register_module("rpn_cls", torch::nn::Conv2d(torch::nn::Conv2dOptions(feat_channels, num_anchors, 1)));
-  rpn_reg_ = register_module("rpn_reg",
-                             torch::nn::Conv2d(torch::nn::Conv2dOptions(feat_channels, num_anchors * 4, 1)));
+  rpn_reg_ = register_module("rpn_reg", torch::nn::Conv2d(torch::nn::Conv2dOptions(feat_channels, num_anchors * 4, 1)));
 }
 
 std::pair<torch::Tensor, torch::Tensor> RPNHeadImpl::forward(const torch::Tensor& x) {
@@ -99,8 +95,8 @@ MaskHeadImpl::MaskHeadImpl(const MaskHeadConfig& c) : config_(c) {
   register_module("convs", convs_);
   upsample_ = register_module(
       "upsample", torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(ch, c.conv_channels, 2).stride(2)));
-  conv_logits_ = register_module("conv_logits",
-                                 torch::nn::Conv2d(torch::nn::Conv2dOptions(c.conv_channels, c.num_classes, 1)));
+  conv_logits_ =
+      register_module("conv_logits", torch::nn::Conv2d(torch::nn::Conv2dOptions(c.conv_channels, c.num_classes, 1)));
 }
 
 torch::Tensor MaskHeadImpl::forward(const torch::Tensor& x) {
@@ -109,8 +105,8 @@ torch::Tensor MaskHeadImpl::forward(const torch::Tensor& x) {
   return conv_logits_(torch::relu(upsample_(y)));
 }
 
-void loadHeadWeights(torch::nn::Module& module, const std::vector<NamedTensor>& state_dict,
-                     const std::string& prefix, std::set<std::string>& used) {
+void loadHeadWeights(torch::nn::Module& module, const std::vector<NamedTensor>& state_dict, const std::string& prefix,
+                     std::set<std::string>& used) {
   std::map<std::string, const torch::Tensor*> by_name;
   for (const NamedTensor& t : state_dict) by_name[t.name] = &t.tensor;
   std::string problems;
@@ -123,8 +119,8 @@ void loadHeadWeights(torch::nn::Module& module, const std::vector<NamedTensor>& 
       return;
     }
     if (it->second->sizes() != target.sizes()) {
-      problems += "\n  " + key + " has shape " + c10::str(it->second->sizes()) + ", expected " +
-                  c10::str(target.sizes());
+      problems +=
+          "\n  " + key + " has shape " + c10::str(it->second->sizes()) + ", expected " + c10::str(target.sizes());
       return;
     }
     target.copy_(*it->second);

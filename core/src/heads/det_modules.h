@@ -55,14 +55,14 @@ class RPNHeadImpl : public torch::nn::Module {
 TORCH_MODULE(RPNHead);
 
 struct BBoxHeadConfig {
-  int num_shared_convs = 0;   // 4 for 4conv1fc, 0 for Shared2FCBBoxHead
-  bool conv_norm = false;     // BN in the shared convs
+  int num_shared_convs = 0;  // 4 for 4conv1fc, 0 for Shared2FCBBoxHead
+  bool conv_norm = false;    // BN in the shared convs
   int num_shared_fcs = 2;
   int64_t in_channels = 256;  // RoI feature channels
   int64_t conv_channels = 256;
   int64_t fc_channels = 1024;
   int64_t roi_size = 7;
-  int64_t num_classes = 80;   // fc_cls has num_classes + 1 outputs (background last)
+  int64_t num_classes = 80;     // fc_cls has num_classes + 1 outputs (background last)
   bool class_agnostic = false;  // fc_reg has 4 outputs, else 4 * num_classes
 };
 
@@ -106,8 +106,8 @@ TORCH_MODULE(MaskHead);
 // Copies every parameter and buffer of `module` from state_dict[prefix + name] (shapes checked;
 // a missing BN num_batches_tracked is fine) and records the keys used in `used`. Throws
 // revcol::Error listing every missing or mismatched key.
-void loadHeadWeights(torch::nn::Module& module, const std::vector<NamedTensor>& state_dict,
-                     const std::string& prefix, std::set<std::string>& used);
+void loadHeadWeights(torch::nn::Module& module, const std::vector<NamedTensor>& state_dict, const std::string& prefix,
+                     std::set<std::string>& used);
 
 // Random weights with realistic magnitudes (conv/linear N(0,1)/sqrt(fan_in), biases N(0,0.05),
 // BN near identity) for benchmarks.

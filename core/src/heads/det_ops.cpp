@@ -47,9 +47,8 @@ Sample bilinearSample(float y, float x, int64_t height, int64_t width) {
   return s;
 }
 
-void roiAlignOne(const float* input, int64_t channels, int64_t height, int64_t width, const float* roi,
-                 float* out, int64_t out_h, int64_t out_w, float spatial_scale, int sampling_ratio,
-                 bool aligned) {
+void roiAlignOne(const float* input, int64_t channels, int64_t height, int64_t width, const float* roi, float* out,
+                 int64_t out_h, int64_t out_w, float spatial_scale, int sampling_ratio, bool aligned) {
   const float offset = aligned ? 0.5f : 0.f;
   const float start_w = roi[1] * spatial_scale - offset, start_h = roi[2] * spatial_scale - offset;
   const float end_w = roi[3] * spatial_scale - offset, end_h = roi[4] * spatial_scale - offset;
@@ -85,8 +84,8 @@ void roiAlignOne(const float* input, int64_t channels, int64_t height, int64_t w
       float acc = 0.f;
       for (int64_t k = 0; k < per_bin; ++k) {
         const Sample& s = samples[size_t(b * per_bin + k)];
-        acc += s.w[0] * plane[s.pos[0]] + s.w[1] * plane[s.pos[1]] + s.w[2] * plane[s.pos[2]] +
-               s.w[3] * plane[s.pos[3]];
+        acc +=
+            s.w[0] * plane[s.pos[0]] + s.w[1] * plane[s.pos[1]] + s.w[2] * plane[s.pos[2]] + s.w[3] * plane[s.pos[3]];
       }
       o[b] = acc / count;
     }
@@ -117,8 +116,8 @@ torch::Tensor roiAlign(const torch::Tensor& feats, const torch::Tensor& rois, in
     for (int64_t i = begin; i < end; ++i) {
       const float* roi = rp + i * 5;
       const auto b = static_cast<int64_t>(roi[0]);
-      roiAlignOne(fp + b * channels * height * width, channels, height, width, roi,
-                  op + i * channels * out_h * out_w, out_h, out_w, spatial_scale, sampling_ratio, aligned);
+      roiAlignOne(fp + b * channels * height * width, channels, height, width, roi, op + i * channels * out_h * out_w,
+                  out_h, out_w, spatial_scale, sampling_ratio, aligned);
     }
   });
   return out.to(device);
@@ -162,7 +161,8 @@ torch::Tensor nms(const torch::Tensor& boxes, const torch::Tensor& scores, float
 std::pair<torch::Tensor, torch::Tensor> batchedNms(const torch::Tensor& boxes, const torch::Tensor& scores,
                                                    const torch::Tensor& idxs, float iou_threshold) {
   if (boxes.size(0) == 0)
-    return {torch::zeros({0, 5}, boxes.options()), torch::empty({0}, torch::dtype(torch::kLong).device(boxes.device()))};
+    return {torch::zeros({0, 5}, boxes.options()),
+            torch::empty({0}, torch::dtype(torch::kLong).device(boxes.device()))};
   const torch::Tensor max_coordinate = boxes.max();
   const torch::Tensor offsets = idxs.to(boxes.dtype()) * (max_coordinate + 1);
   const torch::Tensor for_nms = boxes + offsets.unsqueeze(1);
@@ -187,8 +187,8 @@ std::pair<torch::Tensor, torch::Tensor> batchedNms(const torch::Tensor& boxes, c
   return {torch::cat({boxes.index_select(0, keep), kept_scores.unsqueeze(1)}, 1), keep};
 }
 
-torch::Tensor deltaXYWHDecode(const torch::Tensor& rois, const torch::Tensor& deltas,
-                              const std::array<float, 4>& stds, int64_t max_h, int64_t max_w) {
+torch::Tensor deltaXYWHDecode(const torch::Tensor& rois, const torch::Tensor& deltas, const std::array<float, 4>& stds,
+                              int64_t max_h, int64_t max_w) {
   const int64_t n = deltas.size(0), k = deltas.size(1) / 4;
   if (n == 0) return deltas;
   const torch::Tensor d = deltas.reshape({-1, 4});
@@ -206,8 +206,8 @@ torch::Tensor deltaXYWHDecode(const torch::Tensor& rois, const torch::Tensor& de
   const torch::Tensor gwh = pwh * dwh.exp();
   torch::Tensor out = torch::cat({gxy - gwh * 0.5, gxy + gwh * 0.5}, -1);
   if (max_h > 0 && max_w > 0) {
-    using torch::indexing::Slice;
     using torch::indexing::None;
+    using torch::indexing::Slice;
     out.index({"...", Slice(0, None, 2)}).clamp_(0, double(max_w));
     out.index({"...", Slice(1, None, 2)}).clamp_(0, double(max_h));
   }
@@ -232,7 +232,8 @@ torch::Tensor gridAnchors(int64_t stride, const std::vector<float>& ratios, cons
 }
 
 torch::Tensor roiLevels(const torch::Tensor& rois, int64_t num_levels) {
-  const torch::Tensor scale = ((rois.select(1, 3) - rois.select(1, 1)) * (rois.select(1, 4) - rois.select(1, 2))).sqrt();
+  const torch::Tensor scale =
+      ((rois.select(1, 3) - rois.select(1, 1)) * (rois.select(1, 4) - rois.select(1, 2))).sqrt();
   return torch::floor(torch::log2(scale / 56 + 1e-6)).clamp(0, double(num_levels - 1)).to(torch::kLong);
 }
 

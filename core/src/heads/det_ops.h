@@ -30,8 +30,8 @@ std::pair<torch::Tensor, torch::Tensor> batchedNms(const torch::Tensor& boxes, c
 
 // mmdet delta2bbox: rois N x 4, deltas N x 4k -> N x 4k boxes, clamped to [0, max_w] x [0, max_h]
 // when max_h/max_w > 0 (img_shape, not the padded shape).
-torch::Tensor deltaXYWHDecode(const torch::Tensor& rois, const torch::Tensor& deltas,
-                              const std::array<float, 4>& stds, int64_t max_h, int64_t max_w);
+torch::Tensor deltaXYWHDecode(const torch::Tensor& rois, const torch::Tensor& deltas, const std::array<float, 4>& stds,
+                              int64_t max_h, int64_t max_w);
 
 // mmdet AnchorGenerator (center offset 0, scale-major): anchors of one level, (H*W*A) x 4 in the
 // order (y, x, anchor), A = ratios x scales.

@@ -35,8 +35,7 @@ cv::Mat decodeCocoRle(const CocoRle& rle) {
   uint8_t value = 0;
   for (uint32_t c : rle.counts) {
     if (pos + c > total) throw Error("COCO RLE counts exceed the mask size");
-    for (uint32_t k = 0; k < c; ++k, ++pos)
-      mask.at<uint8_t>(int(pos % rle.height), int(pos / rle.height)) = value;
+    for (uint32_t k = 0; k < c; ++k, ++pos) mask.at<uint8_t>(int(pos % rle.height), int(pos / rle.height)) = value;
     value ^= 1;
   }
   if (pos != total) throw Error("COCO RLE counts do not cover the mask");
