@@ -12,11 +12,11 @@ using namespace revcol::live;
 
 TEST(LiveKeys, TheIssueKeysAreBound) {
   const std::pair<int, Action> required[] = {
-      {GLFW_KEY_M, Action::CycleMode},         {GLFW_KEY_SPACE, Action::TogglePause},
-      {GLFW_KEY_LEFT, Action::ColumnLeft},     {GLFW_KEY_RIGHT, Action::ColumnRight},
-      {GLFW_KEY_UP, Action::LevelUp},          {GLFW_KEY_DOWN, Action::LevelDown},
-      {GLFW_KEY_F, Action::ToggleFullscreen},  {GLFW_KEY_H, Action::ToggleHelp},
-      {GLFW_KEY_F1, Action::ToggleHelp},       {GLFW_KEY_ESCAPE, Action::Quit},
+      {GLFW_KEY_M, Action::CycleMode},        {GLFW_KEY_SPACE, Action::TogglePause},
+      {GLFW_KEY_LEFT, Action::ColumnLeft},    {GLFW_KEY_RIGHT, Action::ColumnRight},
+      {GLFW_KEY_UP, Action::LevelUp},         {GLFW_KEY_DOWN, Action::LevelDown},
+      {GLFW_KEY_F, Action::ToggleFullscreen}, {GLFW_KEY_H, Action::ToggleHelp},
+      {GLFW_KEY_F1, Action::ToggleHelp},      {GLFW_KEY_ESCAPE, Action::Quit},
   };
   for (auto [key, action] : required) {
     const KeyBinding* b = bindingFor(key);

@@ -34,8 +34,8 @@ TEST(LiveScreenshot, RendersTheFixtureModelAndIsNotBlank) {
   // Under the asan preset, LeakSanitizer would report Mesa's and GLFW's own allocations at exit.
   const std::string cmd = "env ASAN_OPTIONS=detect_leaks=0 " + xvfb + " -a -s '-screen 0 1280x720x24' " + REVCOL_LIVE +
                           " " REVCOL_TEST_DATA "/cls/cls_input_224.png --checkpoint " REVCOL_TEST_DATA
-                          "/cls/cls_revcol_s4_k3.pth --window 1280 720 --frames 90 --screenshot " + out +
-                          " --show-help --report-fps";
+                          "/cls/cls_revcol_s4_k3.pth --window 1280 720 --frames 90 --screenshot " +
+                          out + " --show-help --report-fps";
   int status = -1;
   const std::string log = runAndCapture(cmd, status);
   ASSERT_EQ(status, 0) << cmd << "\n" << log;

@@ -67,8 +67,7 @@ int runAnalyze(const std::vector<std::string>& argv) {
                  {"--checkpoint", "--out", "--preprocess", "--size", "--precision", "--mode", "--device", "--weights",
                   "--labels", "--topk", "--colormap"},
                  {"--raw"});
-  if (args.positional().size() != 1)
-    throw Error("usage: revcol-cli analyze --checkpoint CKPT --out DIR [--raw] IMAGE");
+  if (args.positional().size() != 1) throw Error("usage: revcol-cli analyze --checkpoint CKPT --out DIR [--raw] IMAGE");
   const std::string image_path = args.positional()[0];
   const fs::path out = args.required("--out");
   const ColormapId colormap = colormapFromName(args.value("--colormap", "viridis"));
@@ -91,7 +90,8 @@ int runAnalyze(const std::vector<std::string>& argv) {
   const int columns = int(result.columns.size());
   for (int l = 0; l < 4; ++l) {
     std::vector<FloatArray> maps;
-    for (const ColumnAnalysis& c : result.columns) maps.push_back(reduceChannels(c.levels[size_t(l)], Reduction::MeanAbs));
+    for (const ColumnAnalysis& c : result.columns)
+      maps.push_back(reduceChannels(c.levels[size_t(l)], Reduction::MeanAbs));
     std::vector<const FloatArray*> ptrs;
     for (const FloatArray& m : maps) ptrs.push_back(&m);
     const ValueRange range = percentileRange(ptrs, 1, 99);
@@ -165,8 +165,10 @@ int runAnalyze(const std::vector<std::string>& argv) {
       {"heads", heads},
       {"reconstruction", reconstructions},
       {"alphas", alphas},
-      {"feature_png", {{"reduction", "mean_abs"}, {"normalization", "per level, 1st-99th percentile"},
-                       {"colormap", args.value("--colormap", "viridis")}}},
+      {"feature_png",
+       {{"reduction", "mean_abs"},
+        {"normalization", "per level, 1st-99th percentile"},
+        {"colormap", args.value("--colormap", "viridis")}}},
       {"files", files},
   };
   writeFileAtomic((out / "summary.json").string(), summary.dump(2) + "\n");

@@ -14,12 +14,13 @@ namespace revcol::cli {
 int runClassify(const std::vector<std::string>& argv) {
   Arguments args(argv, {"--checkpoint", "--topk", "--device", "--weights", "--preprocess", "--size", "--labels"},
                  {"--json", "--all-heads"});
-  if (args.positional().empty()) throw Error("usage: revcol-cli classify --checkpoint CKPT [--topk K] [--json] IMAGE...");
+  if (args.positional().empty())
+    throw Error("usage: revcol-cli classify --checkpoint CKPT [--topk K] [--json] IMAGE...");
   const int top_k = args.intValue("--topk", 5, 1, 100000);
   RevColModel model = RevColModel::load(args.required("--checkpoint"), loadOptionsFrom(args));
   const Architecture& arch = model.info().architecture;
-  if (arch.num_classes <= 0) throw Error("this checkpoint has no classification head (task: " +
-                                         std::string(revcol::toString(arch.task)) + ")");
+  if (arch.num_classes <= 0)
+    throw Error("this checkpoint has no classification head (task: " + std::string(revcol::toString(arch.task)) + ")");
   const std::vector<std::string> names = classNamesFor(arch.num_classes, args.value("--labels"));
   const ImagenetPreprocess pre = preprocessFrom(args);
 

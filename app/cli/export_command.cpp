@@ -46,7 +46,8 @@ double secondsValue(const Arguments& args, const std::string& name, double fallb
   const std::string v = args.value(name);
   char* end = nullptr;
   const double d = std::strtod(v.c_str(), &end);
-  if (end == v.c_str() || *end != '\0' || !(d >= 0) || d > 1e9) throw Error(name + " takes seconds >= 0, got '" + v + "'");
+  if (end == v.c_str() || *end != '\0' || !(d >= 0) || d > 1e9)
+    throw Error(name + " takes seconds >= 0, got '" + v + "'");
   return d;
 }
 
@@ -68,7 +69,8 @@ void parseWhat(const std::string& list, ExportOptions& o) {
     else
       throw Error("--what takes overlay, features, errors, raw (comma-separated), got '" + item + "'");
   }
-  if (!(o.overlay || o.features || o.errors || o.raw)) throw Error("--what needs at least one of overlay, features, errors, raw");
+  if (!(o.overlay || o.features || o.errors || o.raw))
+    throw Error("--what needs at least one of overlay, features, errors, raw");
 }
 
 void parseShard(const std::string& s, ExportOptions& o) {
@@ -131,12 +133,13 @@ class ProgressBar {
 
 int runExport(const std::vector<std::string>& argv) {
   Arguments args(argv,
-                 {"--checkpoint", "--out", "--what", "--stride", "--start", "--end", "--shard", "--preprocess", "--size",
-                  "--device", "--weights", "--labels", "--colormap", "--cell", "--threads"},
+                 {"--checkpoint", "--out", "--what", "--stride", "--start", "--end", "--shard", "--preprocess",
+                  "--size", "--device", "--weights", "--labels", "--colormap", "--cell", "--threads"},
                  {"--resume", "--quiet", "--recursive", "--no-video"});
   if (args.positional().empty())
-    throw Error("usage: revcol-cli export --checkpoint CKPT --out DIR [--what overlay,features,errors,raw] [--stride N] "
-                "[--resume] [--shard I/N] [--quiet] INPUT...");
+    throw Error(
+        "usage: revcol-cli export --checkpoint CKPT --out DIR [--what overlay,features,errors,raw] [--stride N] "
+        "[--resume] [--shard I/N] [--quiet] INPUT...");
   ExportOptions o;
   o.inputs = args.positional();
   o.out_dir = args.required("--out");
@@ -169,15 +172,17 @@ int runExport(const std::vector<std::string>& argv) {
   ExportSummary s;
   {
     ProgressBar progress;
-    s = runBatchExport(model, o, bar ? std::function<void(const ExportProgress&)>(std::ref(progress))
-                                     : std::function<void(const ExportProgress&)>());
+    s = runBatchExport(model, o,
+                       bar ? std::function<void(const ExportProgress&)>(std::ref(progress))
+                           : std::function<void(const ExportProgress&)>());
   }
   if (!quiet)
     std::printf("exported %lld frames (%lld already done) to %s in %.1f s; %lld failures; manifest %s\n",
                 static_cast<long long>(s.frames_processed), static_cast<long long>(s.frames_resumed), o.out_dir.c_str(),
                 s.seconds, static_cast<long long>(s.failures), s.manifest.c_str());
   if (s.failures > 0)
-    std::fprintf(stderr, "revcol-cli: %lld item(s) failed; see %s\n", static_cast<long long>(s.failures), s.manifest.c_str());
+    std::fprintf(stderr, "revcol-cli: %lld item(s) failed; see %s\n", static_cast<long long>(s.failures),
+                 s.manifest.c_str());
   if (s.interrupted) return 130;
   return s.failures > 0 ? 1 : 0;
 }

@@ -52,8 +52,8 @@ nlohmann::json toJson(const Reconstruction& r) {
 }
 
 nlohmann::json toJson(const AlphaStats& a) {
-  return {{"min_abs", a.min_abs}, {"mean_abs", a.mean_abs}, {"max_abs", a.max_abs},
-          {"channels", a.channels}, {"clamped", a.clamped}, {"negative", a.negative}};
+  return {{"min_abs", a.min_abs},   {"mean_abs", a.mean_abs}, {"max_abs", a.max_abs},
+          {"channels", a.channels}, {"clamped", a.clamped},   {"negative", a.negative}};
 }
 
 }  // namespace revcol::cli

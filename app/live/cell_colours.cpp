@@ -38,7 +38,8 @@ std::vector<std::array<cv::Mat, 4>> colourCells(const AnalysisResult& analysis, 
                                                            : reduceChannels(f, Reduction::Channel, ch));
           columns.push_back(c);
         }
-        colourRow(cells, level, maps, columns, view.mode == DisplayMode::MeanAbs ? ColormapId::Viridis : ColormapId::Magma);
+        colourRow(cells, level, maps, columns,
+                  view.mode == DisplayMode::MeanAbs ? ColormapId::Viridis : ColormapId::Magma);
         break;
       case DisplayMode::Pca: {
         std::vector<const FloatArray*> feats;

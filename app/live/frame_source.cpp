@@ -64,8 +64,10 @@ void FrameSource::captureLoop() {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         continue;
       }
-      if (bgr.channels() == 1) cv::cvtColor(bgr, rgb, cv::COLOR_GRAY2RGB);
-      else cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+      if (bgr.channels() == 1)
+        cv::cvtColor(bgr, rgb, cv::COLOR_GRAY2RGB);
+      else
+        cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
     }
     {
       std::lock_guard<std::mutex> lock(mutex_);

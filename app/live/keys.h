@@ -7,7 +7,7 @@
 namespace revcol::live {
 
 enum class Action {
-  CycleMode,      // mean |a| -> PCA -> one channel -> reconstruction error -> mean |a|
+  CycleMode,  // mean |a| -> PCA -> one channel -> reconstruction error -> mean |a|
   PrevChannel,
   NextChannel,
   TogglePause,

@@ -18,8 +18,8 @@ struct LiveOptions {
   bool show_help = false;
   int width = 1600;
   int height = 900;
-  float font_px = 0;      // 0 = from the window height
-  double max_fps = 60;    // the render loop sleeps off what is left of 1 / max_fps
+  float font_px = 0;    // 0 = from the window height
+  double max_fps = 60;  // the render loop sleeps off what is left of 1 / max_fps
 };
 
 // Parses argv (without the program name). Returns nothing and fills `exit_message` for --help and

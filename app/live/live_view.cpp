@@ -91,7 +91,8 @@ void LiveView::draw(const AppState& state, const FrameStats& stats) {
   ImGui::BeginChild("##grid", ImVec2(0, body_h), false, ImGuiWindowFlags_NoScrollbar);
   drawGrid(state, ImGui::GetContentRegionAvail().x, body_h);
   ImGui::EndChild();
-  ImGui::TextColored(kDim, "H / F1: keys   M: mode   arrows: column / level   Space: pause   F: full screen   Esc: quit");
+  ImGui::TextColored(kDim,
+                     "H / F1: keys   M: mode   arrows: column / level   Space: pause   F: full screen   Esc: quit");
   ImGui::End();
 }
 

@@ -70,7 +70,8 @@ int run(const LiveOptions& opt) {
   FrameSource source(opt.source);
   LiveWorker worker({opt.checkpoint, opt.random_tiny, opt.input_size});
 
-  glfwSetErrorCallback([](int code, const char* text) { std::fprintf(stderr, "revcol-live: GLFW %d: %s\n", code, text); });
+  glfwSetErrorCallback(
+      [](int code, const char* text) { std::fprintf(stderr, "revcol-live: GLFW %d: %s\n", code, text); });
   if (!glfwInit()) throw revcol::Error("cannot open a window (no display? run under xvfb-run for tests)");
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
@@ -134,7 +135,8 @@ int run(const LiveOptions& opt) {
     while (recent.size() > 1 && frame_start - recent.front() > std::chrono::seconds(1)) recent.pop_front();
     FrameStats stats;
     if (recent.size() > 1)
-      stats.display_fps = double(recent.size() - 1) / std::chrono::duration<double>(recent.back() - recent.front()).count();
+      stats.display_fps =
+          double(recent.size() - 1) / std::chrono::duration<double>(recent.back() - recent.front()).count();
     stats.model_fps = worker.modelFps();
     stats.source = source.description();
     stats.model = worker.modelDescription();
@@ -187,9 +189,10 @@ int run(const LiveOptions& opt) {
   if (opt.report_fps && counted_frames > 1) {
     double s = std::chrono::duration<double>(Clock::now() - first_result_at).count();
     uint64_t analyses = worker.analysesDone() - analyses_at_start;
-    std::printf("display fps: mean %.1f, worst 1 s window %.1f (%lld frames in %.1f s); model fps %.2f (%llu analyses)\n",
-                double(counted_frames - 1) / s, worst_window_fps > 1e8 ? double(counted_frames - 1) / s : worst_window_fps,
-                counted_frames, s, double(analyses) / s, (unsigned long long)analyses);
+    std::printf(
+        "display fps: mean %.1f, worst 1 s window %.1f (%lld frames in %.1f s); model fps %.2f (%llu analyses)\n",
+        double(counted_frames - 1) / s, worst_window_fps > 1e8 ? double(counted_frames - 1) / s : worst_window_fps,
+        counted_frames, s, double(analyses) / s, (unsigned long long)analyses);
   }
 
   ImGui_ImplOpenGL3_Shutdown();

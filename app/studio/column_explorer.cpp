@@ -114,7 +114,8 @@ void ColumnExplorer::refresh() {
       std::vector<const FloatArray*> level_maps;
       for (const auto& c : analysis.columns) level_maps.push_back(&c.levels[size_t(l)]);
       const PcaBasis basis = fitPcaBasis(level_maps);
-      for (int k = 0; k < columns; ++k) maps[size_t(l)][size_t(k)] = projectPca(analysis.columns[size_t(k)].levels[size_t(l)], basis);
+      for (int k = 0; k < columns; ++k)
+        maps[size_t(l)][size_t(k)] = projectPca(analysis.columns[size_t(k)].levels[size_t(l)], basis);
       continue;
     }
     for (int k = 0; k < columns; ++k) {
@@ -147,7 +148,8 @@ void ColumnExplorer::refresh() {
     for (int k = 0; k < columns; ++k) {
       const FloatArray& m = maps[size_t(l)][size_t(k)];
       QString caption = "-";
-      if (step && k < int(step->columns.size())) caption = QString("err %1").arg(step->columns[size_t(k)].levels[size_t(l)].rel_l2, 0, 'g', 2);
+      if (step && k < int(step->columns.size()))
+        caption = QString("err %1").arg(step->columns[size_t(k)].levels[size_t(l)].rel_l2, 0, 'g', 2);
       if (m.empty()) {
         grid_->setCell(k, l, QImage(), caption);
         continue;
@@ -157,7 +159,8 @@ void ColumnExplorer::refresh() {
         continue;
       }
       const ValueRange r = rangeOf(k, l);
-      grid_->setCell(k, l, widgets::renderColormapped(m.values.data(), int(m.shape[1]), int(m.shape[0]), r.lo, r.hi, cmap),
+      grid_->setCell(k, l,
+                     widgets::renderColormapped(m.values.data(), int(m.shape[1]), int(m.shape[0]), r.lo, r.hi, cmap),
                      caption);
     }
 }

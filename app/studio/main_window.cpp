@@ -135,9 +135,8 @@ void MainWindow::buildMenus() {
   view->addAction("Fit Input to Window", QKeySequence("Ctrl+0"), this, [this]() { input_view_->fitToWindow(); });
   view->setObjectName("viewMenu");
   QMenu* help = menuBar()->addMenu("&Help");
-  help->addAction("About RevCol Studio", this, [this]() {
-    statusBar()->showMessage(QString::fromStdString(versionString()), 5000);
-  });
+  help->addAction("About RevCol Studio", this,
+                  [this]() { statusBar()->showMessage(QString::fromStdString(versionString()), 5000); });
 }
 
 void MainWindow::buildDocks() {
@@ -159,7 +158,8 @@ void MainWindow::buildDocks() {
   auto* err = new QWidget(this);
   auto* err_layout = new QVBoxLayout(err);
   error_mode_ = new QComboBox(err);
-  error_mode_->addItems({"step: each column inverted from the true next column", "chain: inverted from the last column back"});
+  error_mode_->addItems(
+      {"step: each column inverted from the true next column", "chain: inverted from the last column back"});
   err_layout->addWidget(error_mode_);
   error_overlay_ = new QCheckBox("Overlay the selected cell's error map on the input", err);
   err_layout->addWidget(error_overlay_);
@@ -192,7 +192,11 @@ void MainWindow::buildDocks() {
     const int64_t hw = f.shape[1] * f.shape[2];
     for (int64_t c = 0; c < f.shape[0]; ++c) sum += std::abs(f.values[size_t(c * hw + fy * f.shape[2] + fx)]);
     cell_readout_->setText(QString("column %1, level c%2, feature pixel (%3, %4): mean |a| = %5")
-                               .arg(cell_column_).arg(cell_level_).arg(fx).arg(fy).arg(sum / double(f.shape[0]), 0, 'g', 4));
+                               .arg(cell_column_)
+                               .arg(cell_level_)
+                               .arg(fx)
+                               .arg(fy)
+                               .arg(sum / double(f.shape[0]), 0, 'g', 4));
   });
   dock("Cell detail", cell, Qt::RightDockWidgetArea)->setMinimumWidth(280);
 }
@@ -205,7 +209,8 @@ void MainWindow::openCheckpoint(const QString& path) {
   progress_->show();
   statusBar()->showMessage("Loading " + QFileInfo(path).fileName() + " ...");
   addRecent(path);
-  QMetaObject::invokeMethod(worker_, [w = worker_, path]() { w->loadModel(path, "cpu"); }, Qt::QueuedConnection);
+  QMetaObject::invokeMethod(
+      worker_, [w = worker_, path]() { w->loadModel(path, "cpu"); }, Qt::QueuedConnection);
 }
 
 bool MainWindow::openImage(const QString& path) {
@@ -234,7 +239,8 @@ void MainWindow::requestAnalysis() {
   progress_->show();
   cancel_->show();
   const QString path = image_path_;
-  QMetaObject::invokeMethod(worker_, [w = worker_, id, path]() { w->analyze(id, path, 224); }, Qt::QueuedConnection);
+  QMetaObject::invokeMethod(
+      worker_, [w = worker_, id, path]() { w->analyze(id, path, 224); }, Qt::QueuedConnection);
 }
 
 void MainWindow::showModel(const ModelInfo& info, double ms) {
@@ -242,11 +248,14 @@ void MainWindow::showModel(const ModelInfo& info, double ms) {
   model_ready_ = true;
   const Architecture& a = info.architecture;
   QString html = QString("<b>%1</b><table>").arg(QString::fromStdString(describe(a)).toHtmlEscaped());
-  auto row = [&html](const QString& k, const QString& v) { html += "<tr><td><b>" + k + "</b></td><td>" + v.toHtmlEscaped() + "</td></tr>"; };
+  auto row = [&html](const QString& k, const QString& v) {
+    html += "<tr><td><b>" + k + "</b></td><td>" + v.toHtmlEscaped() + "</td></tr>";
+  };
   row("variant", QString::fromStdString(a.variant));
   row("task", toString(a.task));
   row("columns", QString::number(a.columns));
-  row("channels", QString("%1 / %2 / %3 / %4").arg(a.channels[0]).arg(a.channels[1]).arg(a.channels[2]).arg(a.channels[3]));
+  row("channels",
+      QString("%1 / %2 / %3 / %4").arg(a.channels[0]).arg(a.channels[1]).arg(a.channels[2]).arg(a.channels[3]));
   row("layers", QString("%1 / %2 / %3 / %4").arg(a.layers[0]).arg(a.layers[1]).arg(a.layers[2]).arg(a.layers[3]));
   row("kernel", QString::number(a.kernel_size));
   row("heads", QString("%1 (%2)").arg(toString(a.head)).arg(a.num_heads));
@@ -292,14 +301,19 @@ void MainWindow::showResult(std::shared_ptr<const AnalysisJobResult> result) {
     };
     html += "<b>Top-5 (last head)</b><table width='100%'>";
     for (const TopClass& t : heads.back().top)
-      html += QString("<tr><td>%1</td><td width='45%'><div style='background:#3b82f6; width:%2%;'>&nbsp;</div></td><td align='right'>%3%</td></tr>")
-                  .arg(name(t.index).toHtmlEscaped()).arg(std::max(1, int(t.probability * 100)))
+      html += QString(
+                  "<tr><td>%1</td><td width='45%'><div style='background:#3b82f6; width:%2%;'>&nbsp;</div></td><td "
+                  "align='right'>%3%</td></tr>")
+                  .arg(name(t.index).toHtmlEscaped())
+                  .arg(std::max(1, int(t.probability * 100)))
                   .arg(100.0 * t.probability, 0, 'f', 1);
     html += "</table><br><b>Every head's top-1</b><table>";
     for (const HeadOutput& h : heads)
       if (!h.top.empty())
         html += QString("<tr><td>head %1 (col %2)</td><td>%3</td><td align='right'>%4%</td></tr>")
-                    .arg(h.head).arg(h.column).arg(name(h.top[0].index).toHtmlEscaped())
+                    .arg(h.head)
+                    .arg(h.column)
+                    .arg(name(h.top[0].index).toHtmlEscaped())
                     .arg(100.0 * h.top[0].probability, 0, 'f', 1);
     html += "</table>";
   }
@@ -318,7 +332,8 @@ void MainWindow::showResult(std::shared_ptr<const AnalysisJobResult> result) {
 
 void MainWindow::updateErrorPlot() {
   if (!result_) return;
-  const ReconstructionMode mode = error_mode_->currentIndex() == 1 ? ReconstructionMode::Chain : ReconstructionMode::Step;
+  const ReconstructionMode mode =
+      error_mode_->currentIndex() == 1 ? ReconstructionMode::Chain : ReconstructionMode::Step;
   QVector<widgets::PlotSeries> series;
   for (const Reconstruction& r : result_->analysis.reconstructions) {
     if (r.mode != mode) continue;
@@ -357,7 +372,8 @@ void MainWindow::updateErrorOverlay() {
     input_view_->clearOverlay();
     return;
   }
-  const ReconstructionMode mode = error_mode_->currentIndex() == 1 ? ReconstructionMode::Chain : ReconstructionMode::Step;
+  const ReconstructionMode mode =
+      error_mode_->currentIndex() == 1 ? ReconstructionMode::Chain : ReconstructionMode::Step;
   for (const Reconstruction& r : result_->analysis.reconstructions) {
     if (r.mode != mode || r.precision != Precision::Float32) continue;
     if (cell_column_ >= int(r.columns.size())) break;  // the last column is never recovered
@@ -430,9 +446,8 @@ void MainWindow::rebuildRecentMenu() {
   recent_menu_->clear();
   const QStringList recent = QSettings().value("recentFiles").toStringList();
   for (const QString& path : recent)
-    recent_menu_->addAction(QFileInfo(path).fileName(), this, [this, path]() {
-      isCheckpoint(path) ? openCheckpoint(path) : void(openImage(path));
-    });
+    recent_menu_->addAction(QFileInfo(path).fileName(), this,
+                            [this, path]() { isCheckpoint(path) ? openCheckpoint(path) : void(openImage(path)); });
   recent_menu_->setEnabled(!recent.isEmpty());
 }
 

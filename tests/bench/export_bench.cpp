@@ -89,19 +89,23 @@ int main(int argc, char** argv) {
     const double bare = 0.5 * (bare_before + bare_after);
 
     const double n = double(inputs.size());
-    std::printf("RevCol-T, random weights, 224 x 224, %d frames, %d torch threads, %d render threads, %u hardware threads\n",
-                int(inputs.size()), at::get_num_threads(), render_threads, std::thread::hardware_concurrency());
-    std::printf("bare model (analyze: features + fp32 step reconstruction): %7.1f ms/frame  %6.2f fps"
-                "  (before %.1f, after %.1f ms/frame)\n",
-                1e3 * bare / n, n / bare, 1e3 * bare_before / n, 1e3 * bare_after / n);
+    std::printf(
+        "RevCol-T, random weights, 224 x 224, %d frames, %d torch threads, %d render threads, %u hardware threads\n",
+        int(inputs.size()), at::get_num_threads(), render_threads, std::thread::hardware_concurrency());
+    std::printf(
+        "bare model (analyze: features + fp32 step reconstruction): %7.1f ms/frame  %6.2f fps"
+        "  (before %.1f, after %.1f ms/frame)\n",
+        1e3 * bare / n, n / bare, 1e3 * bare_before / n, 1e3 * bare_after / n);
     std::printf("export features+errors (end to end)                      : %7.1f ms/frame  %6.2f fps\n",
                 1e3 * s.seconds / n, n / s.seconds);
     std::printf("  inside the export: analyze %.1f ms/frame, draw + encode + write %.1f ms/frame (worker threads)\n",
                 1e3 * s.infer_seconds / n, 1e3 * s.render_seconds / n);
-    std::printf("pipeline overhead against the bare model: %+.1f%% (target < 15%%)\n", 100.0 * (s.seconds / bare - 1.0));
+    std::printf("pipeline overhead against the bare model: %+.1f%% (target < 15%%)\n",
+                100.0 * (s.seconds / bare - 1.0));
     // The same ratio against the model time measured inside the export run: insensitive to load
     // that drifts between the bare and the export runs on a shared machine.
-    std::printf("export wall time against its own analyze time: %+.1f%%\n", 100.0 * (s.seconds / s.infer_seconds - 1.0));
+    std::printf("export wall time against its own analyze time: %+.1f%%\n",
+                100.0 * (s.seconds / s.infer_seconds - 1.0));
     fs::remove_all(dir);
     return 0;
   } catch (const std::exception& e) {

@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
 
     std::printf("%s, %lld parameters, %d torch threads, %s, %d repetitions\n",
                 revcol::describe(model.info().architecture).c_str(),
-                static_cast<long long>(model.info().parameter_count), at::get_num_threads(), model.info().device.c_str(), reps);
+                static_cast<long long>(model.info().parameter_count), at::get_num_threads(),
+                model.info().device.c_str(), reps);
     double forward = medianMs(reps, [&] { model.classify(image); });
     double full = medianMs(reps, [&] { model.analyze(image, analysis); });
     std::printf("forward (4 heads)                     : %8.1f ms (median)\n", forward);

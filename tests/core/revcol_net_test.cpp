@@ -39,22 +39,18 @@ double relL2(const torch::Tensor& a, const torch::Tensor& b) {
 TEST(RevColNet, StateDictNamesAreTheOfficialOnes) {
   RevColNet net(small(/*huge=*/true));
   auto params = net->named_parameters(true);
-  for (const char* name : {"stem.0.weight", "stem.1.bias", "subnet0.alpha3",
-                           "subnet0.level1.fusion.down.0.weight", "subnet0.level1.fusion.down.1.weight",
-                           "subnet1.level0.fusion.up.channel_reschedule.0.weight",
-                           "subnet1.level0.fusion.up.channel_reschedule.1.bias",
-                           "subnet1.level0.fusion.up2.channel_reschedule.0.weight",
-                           "subnet2.level2.blocks.1.gamma", "subnet3.level3.blocks.0.dwconv.weight",
-                           "subnet3.level3.blocks.0.norm.weight", "subnet3.level3.blocks.0.pwconv1.weight",
-                           "cls_blocks.3.classifier.0.weight", "cls_blocks.0.classifier.1.bias",
-                           "decoder_blocks.2.proj_layers.0.0.weight", "decoder_blocks.2.proj_layers.2.1.bias",
-                           "decoder_blocks.0.normal_layers.1.0.pwconv2.weight",
-                           "decoder_blocks.1.projback.0.weight"})
+  for (const char* name :
+       {"stem.0.weight", "stem.1.bias", "subnet0.alpha3", "subnet0.level1.fusion.down.0.weight",
+        "subnet0.level1.fusion.down.1.weight", "subnet1.level0.fusion.up.channel_reschedule.0.weight",
+        "subnet1.level0.fusion.up.channel_reschedule.1.bias", "subnet1.level0.fusion.up2.channel_reschedule.0.weight",
+        "subnet2.level2.blocks.1.gamma", "subnet3.level3.blocks.0.dwconv.weight", "subnet3.level3.blocks.0.norm.weight",
+        "subnet3.level3.blocks.0.pwconv1.weight", "cls_blocks.3.classifier.0.weight", "cls_blocks.0.classifier.1.bias",
+        "decoder_blocks.2.proj_layers.0.0.weight", "decoder_blocks.2.proj_layers.2.1.bias",
+        "decoder_blocks.0.normal_layers.1.0.pwconv2.weight", "decoder_blocks.1.projback.0.weight"})
     EXPECT_TRUE(params.contains(name)) << name;
   EXPECT_FALSE(params.contains("subnet0.level0.fusion.up.channel_reschedule.0.weight"));
   EXPECT_FALSE(params.contains("subnet1.level3.fusion.up.channel_reschedule.0.weight"));
-  EXPECT_EQ(params["subnet1.level0.fusion.up2.channel_reschedule.0.weight"].sizes(),
-            torch::IntArrayRef({8, 64}));
+  EXPECT_EQ(params["subnet1.level0.fusion.up2.channel_reschedule.0.weight"].sizes(), torch::IntArrayRef({8, 64}));
   EXPECT_EQ(params["subnet0.level1.blocks.0.pwconv1.weight"].sizes(), torch::IntArrayRef({64, 16}));
   EXPECT_EQ(params["decoder_blocks.0.normal_layers.0.0.pwconv1.weight"].sizes(), torch::IntArrayRef({32, 32}));
 }
@@ -120,8 +116,8 @@ TEST(RevColNet, MissingUnexpectedAndMismatchedWeightsAreListedInOneError) {
     std::string m = e.what();
     EXPECT_NE(m.find("1 missing (subnet1.alpha2)"), std::string::npos) << m;
     EXPECT_NE(m.find("1 unexpected (subnet1.level0.extra)"), std::string::npos) << m;
-    EXPECT_NE(m.find("subnet2.level1.blocks.0.pwconv1.weight: stored [63, 16], network [64, 16]"),
-              std::string::npos) << m;
+    EXPECT_NE(m.find("subnet2.level1.blocks.0.pwconv1.weight: stored [63, 16], network [64, 16]"), std::string::npos)
+        << m;
   }
 }
 

@@ -78,8 +78,9 @@ TEST_P(Parity, FeaturesLogitsAndDecodersMatchTheOfficialCode) {
   int compared = 0;
   auto result = net->forward(input224(), {}, [&](const ColumnOutput& out) {
     std::string p = "subnet" + std::to_string(out.column) + ".";
-    check(p + "c0.sub3", out.c[0][0].index({torch::indexing::Slice(), torch::indexing::Slice(0, torch::indexing::None, 3),
-                                            torch::indexing::Slice(0, torch::indexing::None, 3)}));
+    check(p + "c0.sub3",
+          out.c[0][0].index({torch::indexing::Slice(), torch::indexing::Slice(0, torch::indexing::None, 3),
+                             torch::indexing::Slice(0, torch::indexing::None, 3)}));
     for (int l = 1; l < 4; ++l) check(p + "c" + std::to_string(l), out.c[l][0]);
     compared += 4;
     return true;
@@ -90,8 +91,8 @@ TEST_P(Parity, FeaturesLogitsAndDecodersMatchTheOfficialCode) {
     ++compared;
   }
   for (size_t k = 0; k < result.images.size(); ++k) {
-    using torch::indexing::Slice;
     using torch::indexing::None;
+    using torch::indexing::Slice;
     check("decoder_blocks." + std::to_string(k) + ".out.sub3",
           result.images[k][0].index({Slice(), Slice(0, None, 3), Slice(0, None, 3)}));
     ++compared;
@@ -107,7 +108,8 @@ INSTANTIATE_TEST_SUITE_P(
         Variant{"cls_revcol_s8_k7", 8, 7, false, HeadKind::IntermediateSupervision, DecoderKind::Decoder, 100},
         Variant{"cls_revcol_huge_s8_k3", 8, 3, true, HeadKind::IntermediateSupervision, DecoderKind::Decoder, 100},
         Variant{"cls_revcol_single_s2_k5", 2, 5, false, HeadKind::SingleCls, DecoderKind::None, 10},
-        Variant{"cls_revcol_simdec_s4_k3", 4, 3, false, HeadKind::IntermediateSupervision, DecoderKind::SimDecoder, 1100},
+        Variant{"cls_revcol_simdec_s4_k3", 4, 3, false, HeadKind::IntermediateSupervision, DecoderKind::SimDecoder,
+                1100},
         Variant{"cls_revcol_huge_single_s3_k3", 3, 3, true, HeadKind::SingleCls, DecoderKind::None, 10}),
     [](const ::testing::TestParamInfo<Variant>& info) { return std::string(info.param.name); });
 

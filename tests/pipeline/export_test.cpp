@@ -77,8 +77,8 @@ int runCli(const std::vector<std::string>& args) { return waitExit(spawnCli(args
 
 std::vector<std::string> exportArgs(const fs::path& out, std::vector<std::string> inputs,
                                     std::vector<std::string> extra = {}) {
-  std::vector<std::string> a = {"export", "--checkpoint", kCkpt, "--out", out.string(), "--preprocess", "none",
-                                "--quiet", "--cell", "32"};
+  std::vector<std::string> a = {"export",       "--checkpoint", kCkpt,     "--out",  out.string(),
+                                "--preprocess", "none",         "--quiet", "--cell", "32"};
   a.insert(a.end(), extra.begin(), extra.end());
   a.insert(a.end(), inputs.begin(), inputs.end());
   return a;
@@ -187,7 +187,8 @@ TEST(Export, KilledThenResumedEqualsAnUninterruptedRun) {
   const fs::path dir = freshDir("revcol_export_resume");
   const std::string video = writeVideo(dir / "clip.mp4", 40, 96, 96);
   fs::create_directories(dir / "stills");
-  for (int i = 0; i < 6; ++i) cv::imwrite((dir / "stills" / ("s" + std::to_string(i) + ".png")).string(), syntheticFrame(7 * i, 64, 64));
+  for (int i = 0; i < 6; ++i)
+    cv::imwrite((dir / "stills" / ("s" + std::to_string(i) + ".png")).string(), syntheticFrame(7 * i, 64, 64));
   const std::vector<std::string> inputs = {video, (dir / "stills").string()};
   const std::vector<std::string> what = {"--what", "overlay,features,errors,raw"};
 
@@ -207,11 +208,12 @@ TEST(Export, KilledThenResumedEqualsAnUninterruptedRun) {
   ASSERT_LT(done_before, 40u) << "the export finished before it could be killed; the test proves nothing";
   EXPECT_FALSE(fs::exists(killed / "manifest.json"));
 
-  ASSERT_EQ(runCli(exportArgs(killed, inputs, [&] {
-              auto a = what;
-              a.push_back("--resume");
-              return a;
-            }())),
+  ASSERT_EQ(runCli(exportArgs(killed, inputs,
+                              [&] {
+                                auto a = what;
+                                a.push_back("--resume");
+                                return a;
+                              }())),
             0);
   const json m = readJson(killed / "manifest.json");
   EXPECT_GE(m["this_run"]["frames_resumed"].get<int64_t>(), int64_t(done_before));
@@ -220,7 +222,8 @@ TEST(Export, KilledThenResumedEqualsAnUninterruptedRun) {
   std::set<std::string> a = filesUnder(whole), b = filesUnder(killed);
   // A SIGKILL can leave a temp file of a write in flight; those are the only extra files allowed.
   for (auto it = b.begin(); it != b.end();)
-    it = it->find(".tmp-") != std::string::npos || it->find(".partial") != std::string::npos ? b.erase(it) : std::next(it);
+    it = it->find(".tmp-") != std::string::npos || it->find(".partial") != std::string::npos ? b.erase(it)
+                                                                                             : std::next(it);
   ASSERT_EQ(a, b);
   for (const std::string& f : a) {
     const std::string ext = fs::path(f).extension().string();
@@ -240,7 +243,8 @@ TEST(Export, ShardsCoverEveryInputExactlyOnce) {
   const fs::path dir = freshDir("revcol_export_shards");
   const std::string video = writeVideo(dir / "clip.mp4", 5);
   fs::create_directories(dir / "stills");
-  for (int i = 0; i < 7; ++i) cv::imwrite((dir / "stills" / ("img" + std::to_string(i) + ".png")).string(), syntheticFrame(i, 64, 64));
+  for (int i = 0; i < 7; ++i)
+    cv::imwrite((dir / "stills" / ("img" + std::to_string(i) + ".png")).string(), syntheticFrame(i, 64, 64));
   cv::imwrite((dir / "single.png").string(), syntheticFrame(3, 64, 64));
   const std::vector<std::string> inputs = {(dir / "stills").string(), video, (dir / "single.png").string()};
   const std::vector<std::string> what = {"--what", "features", "--no-video"};
@@ -273,10 +277,12 @@ TEST(Export, ShardsCoverEveryInputExactlyOnce) {
 TEST(Export, CorruptImageInAFolderIsReportedAndSkipped) {
   const fs::path dir = freshDir("revcol_export_corrupt");
   fs::create_directories(dir / "stills");
-  for (int i = 0; i < 3; ++i) cv::imwrite((dir / "stills" / ("ok" + std::to_string(i) + ".png")).string(), syntheticFrame(i, 64, 64));
+  for (int i = 0; i < 3; ++i)
+    cv::imwrite((dir / "stills" / ("ok" + std::to_string(i) + ".png")).string(), syntheticFrame(i, 64, 64));
   std::ofstream(dir / "stills" / "broken.png") << "\x89PNG but then nothing useful";
   const fs::path out = dir / "out";
-  EXPECT_EQ(runCli(exportArgs(out, {(dir / "stills").string(), (dir / "missing.mp4").string()}, {"--what", "overlay"})), 1);
+  EXPECT_EQ(runCli(exportArgs(out, {(dir / "stills").string(), (dir / "missing.mp4").string()}, {"--what", "overlay"})),
+            1);
   EXPECT_EQ(countIn(out / "stills" / "frames", ".json"), 3u);
   const json m = readJson(out / "manifest.json");
   EXPECT_FALSE(m["complete"].get<bool>());

@@ -183,10 +183,10 @@ TEST(Npy, MalformedFilesAreClearErrors) {
   expectError(withHeader(std::string("{") + f4 + "'fortran_order': False, 'shape': (99999999999999999999,), }", 8),
               "dimension too large");
   // Dimensions whose product overflows 64 bits are caught before any allocation.
-  expectError(withHeader(std::string("{") + f4 +
-                             "'fortran_order': False, 'shape': (4611686018427387904, 4611686018427387904), }",
-                         8),
-              "truncated");
+  expectError(
+      withHeader(
+          std::string("{") + f4 + "'fortran_order': False, 'shape': (4611686018427387904, 4611686018427387904), }", 8),
+      "truncated");
   // Keys in another order, double quotes, Python 2 long suffixes: still valid.
   revcol::FloatArray a =
       revcol::parseNpy(withHeader("{\"shape\": (1L, 2L), \"fortran_order\": False, \"descr\": \"<f4\"}", 8), "ok");

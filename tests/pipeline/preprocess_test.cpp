@@ -117,9 +117,9 @@ TEST_P(PreprocessCases, MatchTorchvisionAndPil) {
 
 INSTANTIATE_TEST_SUITE_P(
     Official, PreprocessCases,
-    testing::Values(Case{"upscale", revcol::officialImagenetEval(224), true},  // 60x45 -> 341x256
-                    Case{"odd", revcol::officialImagenetEval(224), true},      // 229x291 -> 256x325, top 50
-                    Case{"gray", revcol::officialImagenetEval(224), true},     // 8-bit gray PNG
+    testing::Values(Case{"upscale", revcol::officialImagenetEval(224), true},   // 60x45 -> 341x256
+                    Case{"odd", revcol::officialImagenetEval(224), true},       // 229x291 -> 256x325, top 50
+                    Case{"gray", revcol::officialImagenetEval(224), true},      // 8-bit gray PNG
                     Case{"warp384", revcol::officialImagenetEval(384), false},  // 430x397 -> 384x384
                     Case{"none", revcol::ImagenetPreprocess{revcol::ResizeMode::None}, false}),
     [](const testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });

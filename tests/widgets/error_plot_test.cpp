@@ -6,7 +6,6 @@
 
 #include "revcol_widgets/error_plot.h"
 
-
 TEST(ErrorPlot, DrawsOneGraphPerSeriesAndSurvivesZeros) {
   revcol::widgets::ErrorPlot plot;
   QVector<revcol::widgets::PlotSeries> series;

@@ -5,7 +5,6 @@
 
 #include "revcol_widgets/feature_grid.h"
 
-
 TEST(FeatureGrid, ClickOnACellReportsItsColumnAndLevel) {
   revcol::widgets::FeatureGrid grid;
   grid.setShape(4, 4, {"c0", "c1", "c2", "c3"});

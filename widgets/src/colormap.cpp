@@ -33,11 +33,8 @@ constexpr std::array<Stop, 9> kMagma{{{0.0, 0, 0, 4},
                                       {0.875, 254, 194, 135},
                                       {1.0, 252, 253, 191}}};
 // Blue - white - red (RdBu reversed) for signed data centred on zero.
-constexpr std::array<Stop, 5> kDiverging{{{0.0, 5, 48, 97},
-                                          {0.25, 67, 147, 195},
-                                          {0.5, 247, 247, 247},
-                                          {0.75, 214, 96, 77},
-                                          {1.0, 103, 0, 31}}};
+constexpr std::array<Stop, 5> kDiverging{
+    {{0.0, 5, 48, 97}, {0.25, 67, 147, 195}, {0.5, 247, 247, 247}, {0.75, 214, 96, 77}, {1.0, 103, 0, 31}}};
 
 template <size_t N>
 QColor interpolate(const std::array<Stop, N>& stops, double t) {
@@ -66,10 +63,14 @@ Colormap colormapFromName(const QString& name) {
 
 QString colormapName(Colormap map) {
   switch (map) {
-    case Colormap::Magma: return "magma";
-    case Colormap::Gray: return "gray";
-    case Colormap::Diverging: return "diverging";
-    case Colormap::Viridis: break;
+    case Colormap::Magma:
+      return "magma";
+    case Colormap::Gray:
+      return "gray";
+    case Colormap::Diverging:
+      return "diverging";
+    case Colormap::Viridis:
+      break;
   }
   return "viridis";
 }
@@ -77,13 +78,16 @@ QString colormapName(Colormap map) {
 QColor colormapColor(Colormap map, double t) {
   t = std::clamp(std::isnan(t) ? 0.0 : t, 0.0, 1.0);
   switch (map) {
-    case Colormap::Magma: return interpolate(kMagma, t);
+    case Colormap::Magma:
+      return interpolate(kMagma, t);
     case Colormap::Gray: {
       int v = int(std::lround(t * 255.0));
       return QColor::fromRgb(v, v, v);
     }
-    case Colormap::Diverging: return interpolate(kDiverging, t);
-    case Colormap::Viridis: break;
+    case Colormap::Diverging:
+      return interpolate(kDiverging, t);
+    case Colormap::Viridis:
+      break;
   }
   return interpolate(kViridis, t);
 }

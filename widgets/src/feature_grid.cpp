@@ -6,9 +6,9 @@
 
 namespace revcol::widgets {
 namespace {
-constexpr int kRowHeader = 56;   // left margin for "c2 /16"
-constexpr int kColHeader = 20;   // top margin for "col 3"
-constexpr int kCaption = 16;     // text line under each cell
+constexpr int kRowHeader = 56;  // left margin for "c2 /16"
+constexpr int kColHeader = 20;  // top margin for "col 3"
+constexpr int kCaption = 16;    // text line under each cell
 constexpr int kGap = 6;
 }  // namespace
 

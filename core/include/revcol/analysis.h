@@ -10,7 +10,7 @@
 namespace revcol {
 
 struct TopClass {
-  int64_t index = 0;         // class index
+  int64_t index = 0;  // class index
   float logit = 0.0f;
   float probability = 0.0f;  // softmax over this head's logits
 };
@@ -32,9 +32,9 @@ enum class ReconstructionMode {
 };
 
 struct AnalysisOptions {
-  bool features = true;     // fill ColumnAnalysis::levels (C x H x W per level)
-  bool added_maps = true;   // fill ColumnAnalysis::added (F_l = c_l(k) - alpha_l * c_l(k-1))
-  bool decoders = true;     // run the decoders (intermediate supervision only)
+  bool features = true;    // fill ColumnAnalysis::levels (C x H x W per level)
+  bool added_maps = true;  // fill ColumnAnalysis::added (F_l = c_l(k) - alpha_l * c_l(k-1))
+  bool decoders = true;    // run the decoders (intermediate supervision only)
   std::vector<Precision> precisions = {Precision::Float32};  // reconstruction precisions
   std::vector<ReconstructionMode> modes = {ReconstructionMode::Step};
   // Called after each unit of work (done, total); return false to cancel: analyze() then throws
@@ -67,8 +67,8 @@ struct AlphaStats {
   float mean_abs = 0.0f;
   float max_abs = 0.0f;
   int64_t channels = 0;
-  int64_t clamped = 0;    // stored |alpha| < 1e-3 (raised to 1e-3 by the clamp; exact 0 counts too)
-  int64_t negative = 0;   // alpha < 0
+  int64_t clamped = 0;   // stored |alpha| < 1e-3 (raised to 1e-3 by the clamp; exact 0 counts too)
+  int64_t negative = 0;  // alpha < 0
 };
 
 struct ColumnAnalysis {
@@ -79,10 +79,10 @@ struct ColumnAnalysis {
 };
 
 struct AnalysisResult {
-  std::vector<ColumnAnalysis> columns;        // every column, in order (float32 forward)
+  std::vector<ColumnAnalysis> columns;          // every column, in order (float32 forward)
   std::vector<Reconstruction> reconstructions;  // one per requested (precision, mode)
-  std::vector<HeadOutput> heads;              // as classify(), top 5
-  std::vector<FloatArray> decoder_images;     // 3 x H x W each, in the normalised input space
+  std::vector<HeadOutput> heads;                // as classify(), top 5
+  std::vector<FloatArray> decoder_images;       // 3 x H x W each, in the normalised input space
 };
 
 }  // namespace revcol

@@ -38,14 +38,14 @@ struct Architecture {
   bool huge = false;                  // RevCol-H: level 0 also fuses c3 of the previous column (`up2`)
   int64_t num_classes = 0;            // 0 when there is no classification head
   HeadKind head = HeadKind::None;
-  int num_heads = 0;                  // 0, 1 (SingleCls) or 4 (IntermediateSupervision)
+  int num_heads = 0;  // 0, 1 (SingleCls) or 4 (IntermediateSupervision)
   DecoderKind decoder = DecoderKind::None;
-  int num_decoders = 0;               // 3 with intermediate supervision, else 0
+  int num_decoders = 0;  // 3 with intermediate supervision, else 0
   // "T", "S", "B", "L", "XL" or "H" when channels, layers and columns equal an official
   // configuration (kernel and classes may differ), else "custom".
   std::string variant = "custom";
   Task task = Task::Classification;
-  std::string weights_prefix;         // "backbone." for detection/segmentation checkpoints, else ""
+  std::string weights_prefix;  // "backbone." for detection/segmentation checkpoints, else ""
 };
 
 // Column index (0-based) after which head k runs: columns/4*(k+1)-1 for intermediate supervision,

@@ -47,8 +47,8 @@ struct ExportOptions {
   ImagenetPreprocess preprocess;
   std::string preprocess_name = "imagenet";  // recorded in sidecars
   ColormapId colormap = ColormapId::Viridis;
-  int cell = 128;                          // feature / error grid cell width (pixels)
-  std::vector<std::string> class_names;    // for the overlay and the CSV ("" names -> "class N")
+  int cell = 128;                        // feature / error grid cell width (pixels)
+  std::vector<std::string> class_names;  // for the overlay and the CSV ("" names -> "class N")
 
   // Recorded in every sidecar, and part of the fingerprint that --resume compares.
   std::string checkpoint_file;
@@ -63,12 +63,12 @@ struct ExportOptions {
 };
 
 struct ExportProgress {
-  int64_t frames_done = 0;      // processed + already finished (resumed)
+  int64_t frames_done = 0;  // processed + already finished (resumed)
   int64_t frames_resumed = 0;
-  int64_t frames_total = -1;    // -1 when unknown (webcams, videos without a frame count)
+  int64_t frames_total = -1;  // -1 when unknown (webcams, videos without a frame count)
   int64_t failures = 0;
-  double fps = 0;               // frames processed by this run per second
-  double eta_s = -1;            // -1 when unknown
+  double fps = 0;     // frames processed by this run per second
+  double eta_s = -1;  // -1 when unknown
 };
 
 struct ExportSummary {

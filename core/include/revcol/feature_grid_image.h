@@ -34,7 +34,7 @@ cv::Mat renderErrorGrid(const Reconstruction& reconstruction, int cell, Colormap
 // The frame (8-bit RGB) with the head's top classes (name and probability) in a shaded box at the
 // top left. Frames with a longer side under min_side are first scaled up (nearest) so the text stays
 // legible. A model without heads gets "no classification head".
-cv::Mat renderClassificationOverlay(const cv::Mat& rgb, const HeadOutput* head, const std::vector<std::string>& class_names,
-                                    int min_side = 320);
+cv::Mat renderClassificationOverlay(const cv::Mat& rgb, const HeadOutput* head,
+                                    const std::vector<std::string>& class_names, int min_side = 320);
 
 }  // namespace revcol

@@ -7,9 +7,9 @@
 // results. Items reach consume() in the order produce() made them, so output that depends on
 // order (an MP4, a CSV) is the same on every run.
 //
-// Threading contract: every stage runs on its own thread(s); run() blocks until all are done. The first exception thrown by any stage stops every
-// stage (queues are closed) and is rethrown by run(). cancel() (from any thread, e.g. a signal
-// watcher) makes produce stop at its next item; the items already produced still flow through.
+// Threading contract: every stage runs on its own thread(s); run() blocks until all are done. The first exception
+// thrown by any stage stops every stage (queues are closed) and is rethrown by run(). cancel() (from any thread, e.g. a
+// signal watcher) makes produce stop at its next item; the items already produced still flow through.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>

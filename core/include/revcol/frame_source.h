@@ -30,11 +30,11 @@ struct FrameSourceOptions {
 struct Frame {
   enum class Status { Decoded, Skipped, Failed };
   Status status = Status::Decoded;
-  int64_t index = 0;          // position in the source: video frame number, or image number in the folder listing
-  double timestamp_s = 0.0;   // videos: index / fps; webcams: seconds since opening; images: 0
-  std::string file;           // the image file (images, folders); the video file; "" for webcams
-  cv::Mat rgb;                // 8-bit RGB when Decoded
-  std::string error;          // when Failed: what went wrong, naming the file / frame
+  int64_t index = 0;         // position in the source: video frame number, or image number in the folder listing
+  double timestamp_s = 0.0;  // videos: index / fps; webcams: seconds since opening; images: 0
+  std::string file;          // the image file (images, folders); the video file; "" for webcams
+  cv::Mat rgb;               // 8-bit RGB when Decoded
+  std::string error;         // when Failed: what went wrong, naming the file / frame
 };
 
 class FrameSource {

@@ -28,11 +28,11 @@ struct LoadOptions {
 
 struct ModelInfo {
   Architecture architecture;
-  int64_t parameter_count = 0;  // of the modules built (backbone + classification heads + decoders)
-  std::string file;             // "" for a model built with random weights
-  std::string weights_source;   // "model", "model_ema", "state_dict", "root" or "random"
-  bool has_ema = false;         // the file also holds EMA weights
-  std::string device;           // "cpu" or "cuda"
+  int64_t parameter_count = 0;           // of the modules built (backbone + classification heads + decoders)
+  std::string file;                      // "" for a model built with random weights
+  std::string weights_source;            // "model", "model_ema", "state_dict", "root" or "random"
+  bool has_ema = false;                  // the file also holds EMA weights
+  std::string device;                    // "cpu" or "cuda"
   std::vector<std::string> class_names;  // from mmdet/mmseg meta, else empty
 };
 
@@ -46,8 +46,7 @@ class RevColModel {
 
   // A network of the given architecture with random weights (deterministic for a seed): for
   // benchmarks, demos and tests without a checkpoint. task/weights_prefix are ignored.
-  static RevColModel random(const Architecture& arch, uint64_t seed = 0,
-                            const LoadOptions& options = {});
+  static RevColModel random(const Architecture& arch, uint64_t seed = 0, const LoadOptions& options = {});
 
   RevColModel(RevColModel&&) noexcept;
   RevColModel& operator=(RevColModel&&) noexcept;

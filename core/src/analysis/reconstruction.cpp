@@ -31,8 +31,7 @@ LevelError compareLevel(const torch::Tensor& recovered, const torch::Tensor& tru
 }
 
 std::vector<ColumnReconstruction> reconstruct(RevColNetImpl& net, const torch::Tensor& x,
-                                              const std::vector<Levels>& features,
-                                              ReconstructionMode mode,
+                                              const std::vector<Levels>& features, ReconstructionMode mode,
                                               const std::function<void()>& tick) {
   std::vector<ColumnReconstruction> out(features.size() > 1 ? features.size() - 1 : 0);
   Levels current = features.empty() ? Levels{} : features.back();
@@ -41,8 +40,7 @@ std::vector<ColumnReconstruction> reconstruct(RevColNetImpl& net, const torch::T
     current = invertColumn(*net.subnet(i), x, from);
     auto& r = out[static_cast<size_t>(i - 1)];
     r.target = i - 1;
-    for (int l = 0; l < 4; ++l)
-      r.levels[l] = compareLevel(current[l], features[static_cast<size_t>(i - 1)][l]);
+    for (int l = 0; l < 4; ++l) r.levels[l] = compareLevel(current[l], features[static_cast<size_t>(i - 1)][l]);
     if (tick) tick();
   }
   return out;

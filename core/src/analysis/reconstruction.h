@@ -22,8 +22,7 @@ LevelError compareLevel(const torch::Tensor& recovered, const torch::Tensor& tru
 // Step: column i-1 from the true features of column i. Chain: from the last column down, each
 // inversion fed with the previous recovery. `tick` is called after each inversion.
 std::vector<ColumnReconstruction> reconstruct(RevColNetImpl& net, const torch::Tensor& x,
-                                              const std::vector<Levels>& features,
-                                              ReconstructionMode mode,
+                                              const std::vector<Levels>& features, ReconstructionMode mode,
                                               const std::function<void()>& tick = {});
 
 // |alpha| statistics of one level: `clamped` (as used) and `raw` (as stored; may be undefined).

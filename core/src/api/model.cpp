@@ -59,8 +59,7 @@ struct RevColModel::Impl {
   }
 
   torch::Tensor input(const FloatArray& chw) const {
-    if (chw.shape.size() != 3 || chw.shape[0] != 3)
-      throw Error("the model input must be 3 x H x W (RGB, normalised)");
+    if (chw.shape.size() != 3 || chw.shape[0] != 3) throw Error("the model input must be 3 x H x W (RGB, normalised)");
     return viewTensor(chw).unsqueeze(0).to(device, torch::kFloat32, false, /*copy=*/true);
   }
 
@@ -85,8 +84,8 @@ RevColModel& RevColModel::operator=(RevColModel&&) noexcept = default;
 RevColModel::~RevColModel() = default;
 
 RevColModel RevColModel::load(const std::string& path, const LoadOptions& options) {
-  Checkpoint ck = readCheckpoint(
-      path, options.weights == WeightsPreference::Ema ? WeightsChoice::Ema : WeightsChoice::Auto);
+  Checkpoint ck =
+      readCheckpoint(path, options.weights == WeightsPreference::Ema ? WeightsChoice::Ema : WeightsChoice::Auto);
   Architecture arch = inferArchitecture(ck.state_dict);
   auto impl = std::make_unique<Impl>();
   impl->device = parseDevice(options.device);
@@ -143,8 +142,8 @@ AnalysisResult RevColModel::analyze(const FloatArray& chw, const AnalysisOptions
   auto& net = *impl_->net;
   const int n = net.architecture().columns;
   bool want64 = std::count(options.precisions.begin(), options.precisions.end(), Precision::Float64) > 0;
-  int total = n + (want64 ? n : 0) +
-              static_cast<int>(options.precisions.size() * options.modes.size()) * std::max(0, n - 1);
+  int total =
+      n + (want64 ? n : 0) + static_cast<int>(options.precisions.size() * options.modes.size()) * std::max(0, n - 1);
   int done = 0;
   auto tick = [&] {
     ++done;

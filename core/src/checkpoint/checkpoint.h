@@ -24,7 +24,7 @@ struct Checkpoint {
   std::vector<NamedTensor> state_dict;
   // Which entry the weights came from: "model", "model_ema", "state_dict" or "root".
   std::string weights_source;
-  bool has_ema = false;                    // the file also holds 'model_ema'
+  bool has_ema = false;                     // the file also holds 'model_ema'
   std::vector<std::string> top_level_keys;  // for 'revcol-cli info'
   std::vector<std::string> class_names;     // meta.CLASSES of mmdet/mmseg checkpoints, if any
   std::string config_text;                  // meta.config of mmdet/mmseg checkpoints, if any

@@ -33,8 +33,7 @@ torch::Tensor LayerNorm2dImpl::forward(const torch::Tensor& x) {
   return weight.view({-1, 1, 1}) * y + bias.view({-1, 1, 1});
 }
 
-ConvNormImpl::ConvNormImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride, bool gelu)
-    : gelu_(gelu) {
+ConvNormImpl::ConvNormImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride, bool gelu) : gelu_(gelu) {
   conv_ = register_module("0", torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).stride(stride)));
   norm_ = register_module("1", LayerNorm2d(out));
 }
@@ -46,9 +45,8 @@ torch::Tensor ConvNormImpl::forward(const torch::Tensor& x) {
 
 ConvNextBlockImpl::ConvNextBlockImpl(int64_t channels, int64_t hidden, int64_t kernel) {
   dwconv_ = register_module(
-      "dwconv", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, channels, kernel)
-                                      .padding((kernel - 1) / 2)
-                                      .groups(channels)));
+      "dwconv", torch::nn::Conv2d(
+                    torch::nn::Conv2dOptions(channels, channels, kernel).padding((kernel - 1) / 2).groups(channels)));
   norm_ = register_module("norm", channelsLastNorm(channels));
   pwconv1_ = register_module("pwconv1", torch::nn::Linear(channels, hidden));
   pwconv2_ = register_module("pwconv2", torch::nn::Linear(hidden, channels));
@@ -96,13 +94,12 @@ torch::Tensor ClassifierImpl::forward(const torch::Tensor& c3) {
   return linear_(norm_(pooled));
 }
 
-ImageDecoderImpl::ImageDecoderImpl(const std::array<int64_t, 4>& channels, bool simple)
-    : simple_(simple) {
+ImageDecoderImpl::ImageDecoderImpl(const std::array<int64_t, 4>& channels, bool simple) : simple_(simple) {
   auto projback = container(*this, "projback");
   if (simple_) {
     projback_norm_ = projback->register_module("0", LayerNorm2d(channels[3]));
-    projback_conv_ = projback->register_module(
-        "1", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels[3], 32 * 32 * 3, 1)));
+    projback_conv_ =
+        projback->register_module("1", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels[3], 32 * 32 * 3, 1)));
     return;
   }
   // Python: Decoder(depth=[1,1,1,1], dim=reversed(channels), kernel_size=3).
@@ -113,8 +110,8 @@ ImageDecoderImpl::ImageDecoderImpl(const std::array<int64_t, 4>& channels, bool 
     proj_.push_back(proj->register_module(std::to_string(i), ConvNorm(in, out, 1, 1, true)));
     normal_.push_back(normal->register_module(std::to_string(i), BlockStack(1, out, out, 3)));
   }
-  projback_conv_ = projback->register_module(
-      "0", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels[0], 4 * 4 * 3, 1)));
+  projback_conv_ =
+      projback->register_module("0", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels[0], 4 * 4 * 3, 1)));
 }
 
 torch::Tensor ImageDecoderImpl::forward(const torch::Tensor& c3) {

@@ -14,8 +14,7 @@ FusionImpl::FusionImpl(int level, const std::array<int64_t, 4>& channels, bool f
   if (!first_col && huge && level == 0) up2_ = register_module("up2", UpSample(channels[3], channels[0]));
 }
 
-torch::Tensor FusionImpl::forward(const torch::Tensor& c_down, const torch::Tensor& c_up,
-                                  const torch::Tensor& c_up3) {
+torch::Tensor FusionImpl::forward(const torch::Tensor& c_down, const torch::Tensor& c_up, const torch::Tensor& c_up3) {
   torch::Tensor x = level_ == 0 ? c_down : down_(c_down);
   if (first_col_ || level_ == 3) return x;
   auto size = x.sizes().slice(2);
@@ -30,18 +29,14 @@ LevelImpl::LevelImpl(int level, const Architecture& arch, bool first_col) {
   blocks_ = register_module("blocks", BlockStack(arch.layers[level], c, 4 * c, arch.kernel_size));
 }
 
-torch::Tensor LevelImpl::forward(const torch::Tensor& c_down, const torch::Tensor& c_up,
-                                 const torch::Tensor& c_up3) {
+torch::Tensor LevelImpl::forward(const torch::Tensor& c_down, const torch::Tensor& c_up, const torch::Tensor& c_up3) {
   return blocks_(fusion_(c_down, c_up, c_up3));
 }
 
-SubNetImpl::SubNetImpl(const Architecture& arch, bool first_col)
-    : first_col_(first_col), huge_(arch.huge) {
+SubNetImpl::SubNetImpl(const Architecture& arch, bool first_col) : first_col_(first_col), huge_(arch.huge) {
   for (int l = 0; l < 4; ++l)
-    alpha[l] = register_parameter("alpha" + std::to_string(l),
-                                  torch::full({1, arch.channels[l], 1, 1}, 0.5));
-  for (int l = 0; l < 4; ++l)
-    levels_[l] = register_module("level" + std::to_string(l), Level(l, arch, first_col));
+    alpha[l] = register_parameter("alpha" + std::to_string(l), torch::full({1, arch.channels[l], 1, 1}, 0.5));
+  for (int l = 0; l < 4; ++l) levels_[l] = register_module("level" + std::to_string(l), Level(l, arch, first_col));
 }
 
 torch::Tensor SubNetImpl::levelFn(int l, const torch::Tensor& c_down, const torch::Tensor& c_up,
@@ -70,11 +65,9 @@ RevColNetImpl::RevColNetImpl(const Architecture& arch)
     : arch_(arch), head_columns_(headColumns(arch)), decoder_columns_(decoderColumns(arch)) {
   if (arch.columns < 1) throw Error("a RevCol network needs at least one column");
   for (int l = 0; l < 4; ++l)
-    if (arch.channels[l] < 1 || arch.layers[l] < 0)
-      throw Error("invalid RevCol architecture: " + describe(arch));
+    if (arch.channels[l] < 1 || arch.layers[l] < 0) throw Error("invalid RevCol architecture: " + describe(arch));
   if (arch.head == HeadKind::IntermediateSupervision && arch.columns < 4)
-    throw Error("intermediate supervision needs at least 4 columns, got " +
-                std::to_string(arch.columns));
+    throw Error("intermediate supervision needs at least 4 columns, got " + std::to_string(arch.columns));
   stem_ = register_module("stem", ConvNorm(3, arch.channels[0], 4, 4, false));
   for (int i = 0; i < arch.columns; ++i)
     subnets_.push_back(register_module("subnet" + std::to_string(i), SubNet(arch, i == 0)));
@@ -84,20 +77,17 @@ RevColNetImpl::RevColNetImpl(const Architecture& arch)
   } else if (arch.head == HeadKind::IntermediateSupervision) {
     auto list = register_module("cls_blocks", std::make_shared<torch::nn::Module>());
     for (int k = 0; k < 4; ++k)
-      heads_.push_back(list->register_module(std::to_string(k),
-                                             Classifier(arch.channels[3], arch.num_classes)));
+      heads_.push_back(list->register_module(std::to_string(k), Classifier(arch.channels[3], arch.num_classes)));
   }
   if (arch.decoder != DecoderKind::None && arch.num_decoders > 0) {
     auto list = register_module("decoder_blocks", std::make_shared<torch::nn::Module>());
     for (int k = 0; k < arch.num_decoders; ++k)
-      decoders_.push_back(list->register_module(
-          std::to_string(k), ImageDecoder(arch.channels, arch.decoder == DecoderKind::SimDecoder)));
+      decoders_.push_back(list->register_module(std::to_string(k),
+                                                ImageDecoder(arch.channels, arch.decoder == DecoderKind::SimDecoder)));
   }
 }
 
-torch::Tensor RevColNetImpl::head(int k, const torch::Tensor& c3) {
-  return heads_.at(static_cast<size_t>(k))(c3);
-}
+torch::Tensor RevColNetImpl::head(int k, const torch::Tensor& c3) { return heads_.at(static_cast<size_t>(k))(c3); }
 
 torch::Tensor RevColNetImpl::decoder(int k, const torch::Tensor& c3) {
   return decoders_.at(static_cast<size_t>(k))(c3);
@@ -105,11 +95,10 @@ torch::Tensor RevColNetImpl::decoder(int k, const torch::Tensor& c3) {
 
 ForwardResult RevColNetImpl::forward(const torch::Tensor& input, const ForwardOptions& options,
                                      const ColumnSink& sink) {
-  if (input.dim() != 4 || input.size(1) != 3)
-    throw Error("RevCol input must be N x 3 x H x W");
+  if (input.dim() != 4 || input.size(1) != 3) throw Error("RevCol input must be N x 3 x H x W");
   if (input.size(2) < 32 || input.size(3) < 32)
-    throw Error("RevCol input must be at least 32 x 32 pixels, got " +
-                std::to_string(input.size(3)) + " x " + std::to_string(input.size(2)));
+    throw Error("RevCol input must be at least 32 x 32 pixels, got " + std::to_string(input.size(3)) + " x " +
+                std::to_string(input.size(2)));
   ForwardResult result;
   result.stem = stem_(input);
   Levels c;

@@ -19,8 +19,7 @@ class FusionImpl : public torch::nn::Module {
  public:
   FusionImpl(int level, const std::array<int64_t, 4>& channels, bool first_col, bool huge);
   // c_up / c_up3 are ignored (may be undefined) in the first column.
-  torch::Tensor forward(const torch::Tensor& c_down, const torch::Tensor& c_up,
-                        const torch::Tensor& c_up3);
+  torch::Tensor forward(const torch::Tensor& c_down, const torch::Tensor& c_up, const torch::Tensor& c_up3);
 
  private:
   int level_;
@@ -34,8 +33,7 @@ TORCH_MODULE(Fusion);
 class LevelImpl : public torch::nn::Module {
  public:
   LevelImpl(int level, const Architecture& arch, bool first_col);
-  torch::Tensor forward(const torch::Tensor& c_down, const torch::Tensor& c_up,
-                        const torch::Tensor& c_up3);
+  torch::Tensor forward(const torch::Tensor& c_down, const torch::Tensor& c_up, const torch::Tensor& c_up3);
 
  private:
   Fusion fusion_{nullptr};
@@ -52,8 +50,7 @@ class SubNetImpl : public torch::nn::Module {
   // (its c's start at 0). When `added` is given it receives F_0..F_3.
   Levels forward(const torch::Tensor& x, const Levels& prev, Levels* added = nullptr);
   // F_l = L_l(c_down, c_up[, c_up3]) of this column, for the inversion.
-  torch::Tensor levelFn(int l, const torch::Tensor& c_down, const torch::Tensor& c_up,
-                        const torch::Tensor& c_up3);
+  torch::Tensor levelFn(int l, const torch::Tensor& c_down, const torch::Tensor& c_up, const torch::Tensor& c_up3);
 
   bool firstColumn() const { return first_col_; }
   bool huge() const { return huge_; }
@@ -78,14 +75,14 @@ struct ColumnOutput {
 using ColumnSink = std::function<bool(const ColumnOutput&)>;
 
 struct ForwardOptions {
-  bool heads = true;       // run the classification heads
-  bool decoders = true;    // run the image decoders
-  bool added = false;      // fill ColumnOutput::added for the sink
+  bool heads = true;     // run the classification heads
+  bool decoders = true;  // run the image decoders
+  bool added = false;    // fill ColumnOutput::added for the sink
 };
 
 struct ForwardResult {
-  torch::Tensor stem;                 // x, the stem output every column reads
-  Levels last;                        // c0..c3 of the last column computed
+  torch::Tensor stem;  // x, the stem output every column reads
+  Levels last;         // c0..c3 of the last column computed
   int columns_done = 0;
   std::vector<torch::Tensor> logits;  // per head, N x classes, in head order
   std::vector<torch::Tensor> images;  // per decoder, N x 3 x H x W
@@ -96,8 +93,7 @@ class RevColNetImpl : public torch::nn::Module {
   explicit RevColNetImpl(const Architecture& arch);
 
   // Input N x 3 x H x W (normalised). Call under torch::NoGradGuard / InferenceMode.
-  ForwardResult forward(const torch::Tensor& input, const ForwardOptions& options = {},
-                        const ColumnSink& sink = {});
+  ForwardResult forward(const torch::Tensor& input, const ForwardOptions& options = {}, const ColumnSink& sink = {});
 
   const Architecture& architecture() const { return arch_; }
   SubNet& subnet(int i) { return subnets_.at(static_cast<size_t>(i)); }

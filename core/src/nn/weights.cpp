@@ -35,8 +35,7 @@ bool startsWith(const std::string& s, const std::string& p) { return s.compare(0
 
 [[noreturn]] void notRevCol(const std::string& why, const std::vector<NamedTensor>& sd) {
   std::ostringstream out;
-  out << "these weights are not a RevCol network: " << why << "; the state dict has " << sd.size()
-      << " tensors";
+  out << "these weights are not a RevCol network: " << why << "; the state dict has " << sd.size() << " tensors";
   if (!sd.empty()) {
     out << ", first keys: ";
     for (size_t i = 0; i < sd.size() && i < 4; ++i) out << (i ? ", " : "") << sd[i].name;
@@ -71,16 +70,12 @@ std::string guessVariant(const Architecture& a) {
     bool huge;
   };
   static const Official kOfficial[] = {
-      {"T", {64, 128, 256, 512}, {2, 2, 4, 2}, 4, false},
-      {"S", {64, 128, 256, 512}, {2, 2, 4, 2}, 8, false},
-      {"B", {72, 144, 288, 576}, {1, 1, 3, 2}, 16, false},
-      {"L", {128, 256, 512, 1024}, {1, 2, 6, 2}, 8, false},
-      {"XL", {224, 448, 896, 1792}, {1, 2, 6, 2}, 8, false},
-      {"H", {360, 720, 1440, 2880}, {1, 2, 6, 2}, 8, true},
+      {"T", {64, 128, 256, 512}, {2, 2, 4, 2}, 4, false},    {"S", {64, 128, 256, 512}, {2, 2, 4, 2}, 8, false},
+      {"B", {72, 144, 288, 576}, {1, 1, 3, 2}, 16, false},   {"L", {128, 256, 512, 1024}, {1, 2, 6, 2}, 8, false},
+      {"XL", {224, 448, 896, 1792}, {1, 2, 6, 2}, 8, false}, {"H", {360, 720, 1440, 2880}, {1, 2, 6, 2}, 8, true},
   };
   for (const auto& o : kOfficial)
-    if (o.channels == a.channels && o.layers == a.layers && o.columns == a.columns && o.huge == a.huge)
-      return o.name;
+    if (o.channels == a.channels && o.layers == a.layers && o.columns == a.columns && o.huge == a.huge) return o.name;
   return "custom";
 }
 
@@ -101,38 +96,47 @@ Architecture revcolTiny() {
 
 const char* toString(HeadKind kind) {
   switch (kind) {
-    case HeadKind::None: return "none";
-    case HeadKind::SingleCls: return "cls";
-    case HeadKind::IntermediateSupervision: return "cls_blocks";
+    case HeadKind::None:
+      return "none";
+    case HeadKind::SingleCls:
+      return "cls";
+    case HeadKind::IntermediateSupervision:
+      return "cls_blocks";
   }
   return "?";
 }
 
 const char* toString(DecoderKind kind) {
   switch (kind) {
-    case DecoderKind::None: return "none";
-    case DecoderKind::Decoder: return "Decoder";
-    case DecoderKind::SimDecoder: return "SimDecoder";
+    case DecoderKind::None:
+      return "none";
+    case DecoderKind::Decoder:
+      return "Decoder";
+    case DecoderKind::SimDecoder:
+      return "SimDecoder";
   }
   return "?";
 }
 
 const char* toString(Task task) {
   switch (task) {
-    case Task::Classification: return "classification";
-    case Task::Detection: return "detection";
-    case Task::Segmentation: return "segmentation";
-    case Task::Backbone: return "backbone";
+    case Task::Classification:
+      return "classification";
+    case Task::Detection:
+      return "detection";
+    case Task::Segmentation:
+      return "segmentation";
+    case Task::Backbone:
+      return "backbone";
   }
   return "?";
 }
 
 std::string describe(const Architecture& a) {
   std::ostringstream out;
-  out << "RevCol-" << a.variant << (a.huge ? " (huge" : " (") << (a.huge ? ", " : "") << a.channels[0]
-      << "/" << a.channels[1] << "/" << a.channels[2] << "/" << a.channels[3] << ", layers "
-      << a.layers[0] << "/" << a.layers[1] << "/" << a.layers[2] << "/" << a.layers[3] << ", "
-      << a.columns << " columns, k" << a.kernel_size;
+  out << "RevCol-" << a.variant << (a.huge ? " (huge" : " (") << (a.huge ? ", " : "") << a.channels[0] << "/"
+      << a.channels[1] << "/" << a.channels[2] << "/" << a.channels[3] << ", layers " << a.layers[0] << "/"
+      << a.layers[1] << "/" << a.layers[2] << "/" << a.layers[3] << ", " << a.columns << " columns, k" << a.kernel_size;
   if (a.head != HeadKind::None)
     out << ", " << a.num_classes << " classes, " << a.num_heads << " x " << toString(a.head);
   if (a.decoder != DecoderKind::None) out << ", " << a.num_decoders << " x " << toString(a.decoder);
@@ -215,9 +219,7 @@ Architecture inferArchitecture(const std::vector<NamedTensor>& sd) {
   return a;
 }
 
-torch::Tensor clampAlpha(const torch::Tensor& alpha) {
-  return alpha.abs().clamp_min(1e-3) * alpha.sign();
-}
+torch::Tensor clampAlpha(const torch::Tensor& alpha) { return alpha.abs().clamp_min(1e-3) * alpha.sign(); }
 
 void clampAlphas(RevColNetImpl& net) {
   torch::NoGradGuard no_grad;
@@ -240,8 +242,10 @@ void loadWeights(RevColNetImpl& net, const std::vector<NamedTensor>& sd, const s
       continue;  // outside the backbone: the heads of a detector / segmentor
     }
     std::string name = t.name.substr(prefix.size());
-    if (!params.contains(name)) unexpected.push_back(t.name);
-    else stored[name] = &t.tensor;
+    if (!params.contains(name))
+      unexpected.push_back(t.name);
+    else
+      stored[name] = &t.tensor;
   }
   for (const auto& item : params) {
     auto it = stored.find(item.key());
@@ -250,13 +254,12 @@ void loadWeights(RevColNetImpl& net, const std::vector<NamedTensor>& sd, const s
     } else if (!it->second->is_floating_point()) {
       mismatched.push_back(prefix + item.key() + ": stored as a non-float tensor");
     } else if (it->second->sizes() != item.value().sizes()) {
-      mismatched.push_back(prefix + item.key() + ": stored " + shapeText(it->second->sizes()) +
-                           ", network " + shapeText(item.value().sizes()));
+      mismatched.push_back(prefix + item.key() + ": stored " + shapeText(it->second->sizes()) + ", network " +
+                           shapeText(item.value().sizes()));
     }
   }
   if (!missing.empty() || !unexpected.empty() || !mismatched.empty()) {
-    std::string msg = "the weights do not fit the network inferred from them (" +
-                      describe(net.architecture()) + "):";
+    std::string msg = "the weights do not fit the network inferred from them (" + describe(net.architecture()) + "):";
     if (!missing.empty()) msg += " " + listText("missing", missing) + ";";
     if (!unexpected.empty()) msg += " " + listText("unexpected", unexpected) + ";";
     if (!mismatched.empty()) msg += " " + listText("with another shape", mismatched) + ";";

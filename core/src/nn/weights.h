@@ -19,8 +19,7 @@ Architecture inferArchitecture(const std::vector<NamedTensor>& state_dict);
 // Keys outside the prefix are ignored when the prefix is non-empty (the heads of mmdet/mmseg).
 // Missing, unexpected and mismatched keys are reported together in one revcol::Error. Then
 // clamps the alphas (clampAlphas), keeping the stored values in SubNet::raw_alpha.
-void loadWeights(RevColNetImpl& net, const std::vector<NamedTensor>& state_dict,
-                 const std::string& prefix);
+void loadWeights(RevColNetImpl& net, const std::vector<NamedTensor>& state_dict, const std::string& prefix);
 
 // |alpha| raised to at least 1e-3, sign kept, exact 0 stays 0 (SubNet._clamp_abs).
 torch::Tensor clampAlpha(const torch::Tensor& alpha);

@@ -32,18 +32,24 @@ double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(
 
 const char* colormapName(ColormapId c) {
   switch (c) {
-    case ColormapId::Viridis: return "viridis";
-    case ColormapId::Magma: return "magma";
-    case ColormapId::Gray: return "gray";
+    case ColormapId::Viridis:
+      return "viridis";
+    case ColormapId::Magma:
+      return "magma";
+    case ColormapId::Gray:
+      return "gray";
   }
   return "?";
 }
 
 const char* resizeName(ResizeMode m) {
   switch (m) {
-    case ResizeMode::CenterCrop: return "center_crop";
-    case ResizeMode::Warp: return "warp";
-    case ResizeMode::None: return "none";
+    case ResizeMode::CenterCrop:
+      return "center_crop";
+    case ResizeMode::Warp:
+      return "warp";
+    case ResizeMode::None:
+      return "none";
   }
   return "?";
 }
@@ -51,12 +57,12 @@ const char* resizeName(ResizeMode m) {
 struct InputPlan {
   std::string input, name;
   SourceKind kind = SourceKind::Image;
-  std::string error;                // set when the input cannot be used at all
-  std::vector<std::string> files;   // folders: the listing (index -> file)
+  std::string error;               // set when the input cannot be used at all
+  std::vector<std::string> files;  // folders: the listing (index -> file)
   int64_t first_unit = 0, units = 1;
-  int64_t expected = 0;             // frames of this shard, -1 unknown
-  double fps = 0;                   // videos
-  bool owned = false;               // this shard has at least one of its units
+  int64_t expected = 0;  // frames of this shard, -1 unknown
+  double fps = 0;        // videos
+  bool owned = false;    // this shard has at least one of its units
 };
 
 struct Item {
@@ -85,9 +91,8 @@ class Exporter {
     std::error_code ec;
     fs::create_directories(out_, ec);
     if (!fs::is_directory(out_)) throw Error("cannot create output folder " + out_.string());
-    suffix_ = o.shard_count > 1
-                  ? ".shard-" + std::to_string(o.shard_index) + "-of-" + std::to_string(o.shard_count)
-                  : std::string();
+    suffix_ = o.shard_count > 1 ? ".shard-" + std::to_string(o.shard_index) + "-of-" + std::to_string(o.shard_count)
+                                : std::string();
     const Architecture& arch = model.info().architecture;
     columns_ = arch.columns;
     fingerprint_ = makeFingerprint();
@@ -146,8 +151,12 @@ class Exporter {
 
   json preprocessJson() const {
     const ImagenetPreprocess& p = o_.preprocess;
-    return {{"name", o_.preprocess_name}, {"resize", resizeName(p.mode)}, {"size", p.size},
-            {"resize_shorter", p.resizeShorter}, {"mean", p.mean}, {"std", p.std}};
+    return {{"name", o_.preprocess_name},
+            {"resize", resizeName(p.mode)},
+            {"size", p.size},
+            {"resize_shorter", p.resizeShorter},
+            {"mean", p.mean},
+            {"std", p.std}};
   }
 
   void plan() {
@@ -203,7 +212,9 @@ class Exporter {
     return key;
   }
 
-  fs::path recordPath(const InputPlan& p, const std::string& key) const { return out_ / p.name / "frames" / (key + ".json"); }
+  fs::path recordPath(const InputPlan& p, const std::string& key) const {
+    return out_ / p.name / "frames" / (key + ".json");
+  }
 
   // A frame is finished when its record exists, was made with the same settings, and every file
   // it lists is there (the record is written last, so this holds after any interruption).
@@ -262,11 +273,13 @@ class Exporter {
             for (const std::string& sub : subs) {
               std::error_code ec;
               fs::create_directories(out_ / p.name / sub, ec);
-              if (!fs::is_directory(out_ / p.name / sub)) throw Error("cannot create folder " + (out_ / p.name / sub).string());
+              if (!fs::is_directory(out_ / p.name / sub))
+                throw Error("cannot create folder " + (out_ / p.name / sub).string());
             }
             FrameSourceOptions so = o_.source;
             so.want_pixels = [this, &p](int64_t index) {
-              return ownsFrame(p, index) && !(o_.resume && p.kind != SourceKind::Webcam && finished(p, frameKey(p, index)));
+              return ownsFrame(p, index) &&
+                     !(o_.resume && p.kind != SourceKind::Webcam && finished(p, frameKey(p, index)));
             };
             source_ = openFrameSource(p.input, so);
             begun_ = true;
@@ -346,7 +359,8 @@ class Exporter {
     const Clock::time_point t = Clock::now();
     try {
       if (it.resumed) {
-        if (!finished(p, it.key, &it.record)) throw Error("finished frame " + it.key + " of " + p.input + " changed on disk");
+        if (!finished(p, it.key, &it.record))
+          throw Error("finished frame " + it.key + " of " + p.input + " changed on disk");
         if (video && o_.videos) {  // the MP4s are rebuilt from the finished frames' PNGs
           if (o_.overlay) it.overlay = loadImageRgb((out_ / p.name / "overlay" / (it.key + ".png")).string());
           if (o_.features) it.features = loadImageRgb((out_ / p.name / "features" / (it.key + ".png")).string());
@@ -438,18 +452,20 @@ class Exporter {
     }
     json heads = json::array();
     for (const HeadOutput& h : r.heads) heads.push_back(headJson(h));
-    json record = {{"input", p.input},
-                   {"name", p.name},
-                   {"key", it.key},
-                   {"frame", {{"index", it.frame.index}, {"timestamp_s", it.frame.timestamp_s}, {"file", it.frame.file}}},
-                   {"fingerprint", fingerprint_},
-                   {"heads", heads}};
+    json record = {
+        {"input", p.input},
+        {"name", p.name},
+        {"key", it.key},
+        {"frame", {{"index", it.frame.index}, {"timestamp_s", it.frame.timestamp_s}, {"file", it.frame.file}}},
+        {"fingerprint", fingerprint_},
+        {"heads", heads}};
     if (o_.errors && !r.reconstructions.empty()) {
       json cols = json::array();
       for (const ColumnReconstruction& c : r.reconstructions[0].columns) {
         json levels = json::array();
         for (int l = 0; l < 4; ++l)
-          levels.push_back({{"level", l}, {"rel_l2", c.levels[size_t(l)].rel_l2}, {"max_abs", c.levels[size_t(l)].max_abs}});
+          levels.push_back(
+              {{"level", l}, {"rel_l2", c.levels[size_t(l)].rel_l2}, {"max_abs", c.levels[size_t(l)].max_abs}});
         cols.push_back({{"target", c.target}, {"levels", levels}});
       }
       record["reconstruction"] = {{"precision", "fp32"}, {"mode", "step"}, {"columns", cols}};
@@ -488,7 +504,8 @@ class Exporter {
     for (size_t k = 0; k < 5; ++k) {
       if (top && k < top->size()) {
         const json& t = (*top)[k];
-        row += "," + std::to_string(t["index"].get<int64_t>()) + "," + exporter::csvField(t["name"].get<std::string>()) + "," +
+        row += "," + std::to_string(t["index"].get<int64_t>()) + "," +
+               exporter::csvField(t["name"].get<std::string>()) + "," +
                exporter::csvNumber(t["probability"].get<double>());
       } else {
         row += ",,,";
@@ -499,7 +516,8 @@ class Exporter {
       for (int t = 0; t + 1 < columns_; ++t)
         for (int l = 0; l < 4; ++l) {
           row += ",";
-          if (cols && size_t(t) < cols->size()) row += exporter::csvNumber((*cols)[size_t(t)]["levels"][size_t(l)]["rel_l2"].get<double>());
+          if (cols && size_t(t) < cols->size())
+            row += exporter::csvNumber((*cols)[size_t(t)]["levels"][size_t(l)]["rel_l2"].get<double>());
         }
     }
     return row + "\n";
@@ -534,8 +552,10 @@ class Exporter {
         video_fps_ = 0;
         if (p.kind == SourceKind::Video || p.kind == SourceKind::Webcam) {
           video_fps_ = p.fps > 0 ? p.fps / o_.source.stride : 10.0;
-          if (o_.videos && o_.overlay) overlay_video_.start((out_ / p.name / ("overlay" + suffix_ + ".mp4")).string(), video_fps_);
-          if (o_.videos && o_.features) features_video_.start((out_ / p.name / ("features" + suffix_ + ".mp4")).string(), video_fps_);
+          if (o_.videos && o_.overlay)
+            overlay_video_.start((out_ / p.name / ("overlay" + suffix_ + ".mp4")).string(), video_fps_);
+          if (o_.videos && o_.features)
+            features_video_.start((out_ / p.name / ("features" + suffix_ + ".mp4")).string(), video_fps_);
         }
         return;
       }
@@ -553,7 +573,8 @@ class Exporter {
             files_.push_back(p.name + "/" + name + suffix_ + ".mp4");
           }
         }
-        if (entry["status"] != "failed") entry["status"] = entry["failures"].get<int64_t>() > 0 ? "incomplete" : "complete";
+        if (entry["status"] != "failed")
+          entry["status"] = entry["failures"].get<int64_t>() > 0 ? "incomplete" : "complete";
         return;
       }
       // A frame.
@@ -625,36 +646,37 @@ class Exporter {
       inputs.push_back(e);
     }
     const bool complete = summary_.failures == 0 && !stopRequested();
-    json m = {{"tool", "revcol-cli export"},
-              {"version", versionString()},
-              {"checkpoint", {{"file", o_.checkpoint_file}, {"sha256", o_.checkpoint_sha256}}},
-              {"options",
-               {{"what", {{"overlay", o_.overlay}, {"features", o_.features}, {"errors", o_.errors}, {"raw", o_.raw}}},
-                {"videos", o_.videos},
-                {"stride", o_.source.stride},
-                {"start_s", o_.source.start_s},
-                {"end_s", o_.source.end_s},
-                {"recursive", o_.source.recursive},
-                {"preprocess", preprocessJson()},
-                {"colormap", colormapName(o_.colormap)},
-                {"cell_px", o_.cell},
-                {"shard", {{"index", o_.shard_index}, {"count", o_.shard_count}}},
-                {"fingerprint", fingerprint_}}},
-              {"complete", complete},
-              {"inputs", inputs},
-              {"failures", failures_},
-              {"files", files_},
-              {"this_run",
-               {{"started_utc", started_utc},
-                {"seconds", summary_.seconds},
-                {"interrupted", stopRequested()},
-                {"frames_processed", summary_.frames_processed},
-                {"frames_resumed", summary_.frames_resumed},
-                {"fps", summary_.seconds > 0 ? double(summary_.frames_processed) / summary_.seconds : 0.0},
-                {"infer_ms_per_frame",
-                 summary_.frames_processed ? summary_.infer_seconds * 1e3 / double(summary_.frames_processed) : 0.0},
-                {"render_ms_per_frame",
-                 summary_.frames_processed ? summary_.render_seconds * 1e3 / double(summary_.frames_processed) : 0.0}}}};
+    json m = {
+        {"tool", "revcol-cli export"},
+        {"version", versionString()},
+        {"checkpoint", {{"file", o_.checkpoint_file}, {"sha256", o_.checkpoint_sha256}}},
+        {"options",
+         {{"what", {{"overlay", o_.overlay}, {"features", o_.features}, {"errors", o_.errors}, {"raw", o_.raw}}},
+          {"videos", o_.videos},
+          {"stride", o_.source.stride},
+          {"start_s", o_.source.start_s},
+          {"end_s", o_.source.end_s},
+          {"recursive", o_.source.recursive},
+          {"preprocess", preprocessJson()},
+          {"colormap", colormapName(o_.colormap)},
+          {"cell_px", o_.cell},
+          {"shard", {{"index", o_.shard_index}, {"count", o_.shard_count}}},
+          {"fingerprint", fingerprint_}}},
+        {"complete", complete},
+        {"inputs", inputs},
+        {"failures", failures_},
+        {"files", files_},
+        {"this_run",
+         {{"started_utc", started_utc},
+          {"seconds", summary_.seconds},
+          {"interrupted", stopRequested()},
+          {"frames_processed", summary_.frames_processed},
+          {"frames_resumed", summary_.frames_resumed},
+          {"fps", summary_.seconds > 0 ? double(summary_.frames_processed) / summary_.seconds : 0.0},
+          {"infer_ms_per_frame",
+           summary_.frames_processed ? summary_.infer_seconds * 1e3 / double(summary_.frames_processed) : 0.0},
+          {"render_ms_per_frame",
+           summary_.frames_processed ? summary_.render_seconds * 1e3 / double(summary_.frames_processed) : 0.0}}}};
     const fs::path path = out_ / ("manifest" + suffix_ + ".json");
     writeFileAtomic(path.string(), m.dump(2) + "\n");
     return path.string();

@@ -18,8 +18,8 @@ namespace revcol::exporter {
 std::string sanitizeName(const std::string& s) {
   std::string out;
   for (char c : s) {
-    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                      c == '_' || c == '-';
+    const bool keep =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     out.push_back(keep ? c : '_');
     if (out.size() >= 60) break;
   }
@@ -108,12 +108,11 @@ void StreamedVideo::write(const cv::Mat& rgb) {
     temp_ = final_ + ".partial.mp4";
     size_ = rgb.size();
     // FFmpeg explicitly: the same encoder and container on every machine.
-    if (!writer_.open(temp_, cv::CAP_FFMPEG, cv::VideoWriter::fourcc('m', 'p', '4', 'v'), fps_ > 0 ? fps_ : 10.0,
-                      size_, true))
+    if (!writer_.open(temp_, cv::CAP_FFMPEG, cv::VideoWriter::fourcc('m', 'p', '4', 'v'), fps_ > 0 ? fps_ : 10.0, size_,
+                      true))
       throw Error("cannot write " + final_ + ": OpenCV cannot encode MPEG-4 ('mp4v') video here");
   }
-  if (rgb.size() != size_)
-    throw Error("cannot write " + final_ + ": frame size changed within the video");
+  if (rgb.size() != size_) throw Error("cannot write " + final_ + ": frame size changed within the video");
   cv::Mat bgr;
   cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
   writer_.write(bgr);

@@ -42,7 +42,8 @@ cv::Mat canvasFor(const Layout& layout, const char* column_word, int column_offs
   // "col 12" is about 40 pixels wide at scale 0.4: shrink the text for narrow cells.
   const double scale = std::clamp(layout.cell_w / 110.0, 0.25, 0.4);
   for (int c = 0; c < layout.cols; ++c)
-    label(canvas, std::string(column_word) + " " + std::to_string(c + column_offset), {layout.x(c) + 2, kTopMargin - 7}, scale);
+    label(canvas, std::string(column_word) + " " + std::to_string(c + column_offset), {layout.x(c) + 2, kTopMargin - 7},
+          scale);
   for (int r = 0; r < layout.rows; ++r)
     label(canvas, "level " + std::to_string(r), {6, layout.y(r) + layout.cell_h[size_t(r)] / 2 + 4});
   return canvas;
@@ -61,7 +62,8 @@ cv::Mat renderFeatureGrid(const std::vector<ColumnAnalysis>& columns, const Feat
   Layout layout{4, int(columns.size()), style.cell, {}};
   std::vector<std::vector<FloatArray>> maps(4);
   for (int l = 0; l < 4; ++l) {
-    for (const ColumnAnalysis& c : columns) maps[size_t(l)].push_back(reduceChannels(c.levels[size_t(l)], style.reduction, style.channel));
+    for (const ColumnAnalysis& c : columns)
+      maps[size_t(l)].push_back(reduceChannels(c.levels[size_t(l)], style.reduction, style.channel));
     layout.cell_h.push_back(cellHeight(maps[size_t(l)][0], style.cell));
   }
   cv::Mat canvas = canvasFor(layout, "col", 0);
@@ -94,8 +96,8 @@ cv::Mat renderErrorGrid(const Reconstruction& reconstruction, int cell, Colormap
   return canvas;
 }
 
-cv::Mat renderClassificationOverlay(const cv::Mat& rgb, const HeadOutput* head, const std::vector<std::string>& class_names,
-                                    int min_side) {
+cv::Mat renderClassificationOverlay(const cv::Mat& rgb, const HeadOutput* head,
+                                    const std::vector<std::string>& class_names, int min_side) {
   if (rgb.empty() || rgb.type() != CV_8UC3) throw Error("overlay: expected an 8-bit RGB frame");
   cv::Mat out;
   const int longer = std::max(rgb.cols, rgb.rows);
@@ -111,8 +113,8 @@ cv::Mat renderClassificationOverlay(const cv::Mat& rgb, const HeadOutput* head, 
   } else {
     for (size_t i = 0; i < head->top.size() && i < 5; ++i) {
       const TopClass& t = head->top[i];
-      const std::string name = size_t(t.index) < class_names.size() ? class_names[size_t(t.index)]
-                                                                     : "class " + std::to_string(t.index);
+      const std::string name =
+          size_t(t.index) < class_names.size() ? class_names[size_t(t.index)] : "class " + std::to_string(t.index);
       char buf[64];
       std::snprintf(buf, sizeof buf, "%5.1f%%  ", 100.0 * double(t.probability));
       lines.push_back(std::to_string(i + 1) + ". " + buf + name);

@@ -205,10 +205,14 @@ bool parseWebcam(const std::string& input, int& camera) {
 
 const char* toString(SourceKind kind) {
   switch (kind) {
-    case SourceKind::Image: return "image";
-    case SourceKind::Folder: return "folder";
-    case SourceKind::Video: return "video";
-    case SourceKind::Webcam: return "webcam";
+    case SourceKind::Image:
+      return "image";
+    case SourceKind::Folder:
+      return "folder";
+    case SourceKind::Video:
+      return "video";
+    case SourceKind::Webcam:
+      return "webcam";
   }
   return "?";
 }
@@ -217,7 +221,7 @@ bool isImageFileName(const std::string& path) {
   std::string ext = fs::path(path).extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
   static const char* kExts[] = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp",
-                                ".ppm", ".pgm", ".pbm", ".pnm", ".jp2", ".exr", ".hdr"};
+                                ".ppm", ".pgm", ".pbm",  ".pnm", ".jp2", ".exr",  ".hdr"};
   return std::any_of(std::begin(kExts), std::end(kExts), [&ext](const char* e) { return ext == e; });
 }
 
@@ -234,7 +238,8 @@ std::vector<std::string> listImageFiles(const std::string& folder, bool recursiv
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
       take(*it);
   } else {
-    for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) take(*it);
+    for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+      take(*it);
   }
   if (ec) throw Error("cannot list " + folder + ": " + ec.message());
   std::sort(relative.begin(), relative.end());

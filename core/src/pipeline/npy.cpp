@@ -15,7 +15,7 @@ namespace {
 
 constexpr char kMagic[] = "\x93NUMPY";
 constexpr size_t kMagicLen = 6;
-constexpr size_t kAlign = 64;               // numpy's ARRAY_ALIGN
+constexpr size_t kAlign = 64;                // numpy's ARRAY_ALIGN
 constexpr size_t kGrowthAxisMaxDigits = 21;  // numpy's GROWTH_AXIS_MAX_DIGITS
 
 static_assert(sizeof(float) == 4 && std::numeric_limits<float>::is_iec559, "npy I/O assumes IEEE float32");
@@ -189,11 +189,16 @@ std::optional<DType> dtypeOf(const std::string& descr) {
 
 float valueAt(const char* p, DType::Kind kind) {
   switch (kind) {
-    case DType::F4: return readLittle<float>(p);
-    case DType::F8: return static_cast<float>(readLittle<double>(p));
-    case DType::I8: return static_cast<float>(readLittle<int64_t>(p));
-    case DType::I4: return static_cast<float>(readLittle<int32_t>(p));
-    case DType::U1: return static_cast<float>(static_cast<unsigned char>(*p));
+    case DType::F4:
+      return readLittle<float>(p);
+    case DType::F8:
+      return static_cast<float>(readLittle<double>(p));
+    case DType::I8:
+      return static_cast<float>(readLittle<int64_t>(p));
+    case DType::I4:
+      return static_cast<float>(readLittle<int32_t>(p));
+    case DType::U1:
+      return static_cast<float>(static_cast<unsigned char>(*p));
   }
   return 0.0f;
 }

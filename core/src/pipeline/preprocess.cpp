@@ -21,7 +21,8 @@ cv::Mat toRgb(const cv::Mat& image) {
   if (image.empty()) throw Error("cannot preprocess an empty image");
   if (image.depth() != CV_8U) throw Error("cannot preprocess: expected an 8-bit image");
   switch (image.channels()) {
-    case 3: return image;
+    case 3:
+      return image;
     case 1: {
       cv::Mat rgb;
       cv::cvtColor(image, rgb, cv::COLOR_GRAY2RGB);  // PIL's L -> RGB replicates the value
@@ -32,7 +33,8 @@ cv::Mat toRgb(const cv::Mat& image) {
       cv::cvtColor(image, rgb, cv::COLOR_RGBA2RGB);  // PIL's RGBA -> RGB drops alpha
       return rgb;
     }
-    default: throw Error("cannot preprocess: expected 1, 3 or 4 channels, got " + std::to_string(image.channels()));
+    default:
+      throw Error("cannot preprocess: expected 1, 3 or 4 channels, got " + std::to_string(image.channels()));
   }
 }
 
@@ -81,7 +83,8 @@ cv::Mat centerCropTorchvision(const cv::Mat& image, int height, int width) {
 cv::Mat preprocessImagenetU8(const cv::Mat& image, const ImagenetPreprocess& p) {
   cv::Mat rgb = toRgb(image);
   switch (p.mode) {
-    case ResizeMode::None: return rgb;
+    case ResizeMode::None:
+      return rgb;
     case ResizeMode::Warp:
       if (p.size <= 0) throw Error("invalid preprocessing size " + std::to_string(p.size));
       return resizeBicubicPil(rgb, p.size, p.size);

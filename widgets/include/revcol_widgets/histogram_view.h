@@ -8,10 +8,10 @@ class QCustomPlot;
 namespace revcol::widgets {
 
 struct Histogram {
-  double lo = 0, hi = 0;      // range covered by the bins
+  double lo = 0, hi = 0;       // range covered by the bins
   std::vector<double> counts;  // bins of equal width over [lo, hi]
   double mean = 0;
-  size_t finite = 0;           // values counted (NaN/inf skipped)
+  size_t finite = 0;  // values counted (NaN/inf skipped)
 };
 
 // Bins the finite values into `bins` equal bins over [min, max].
