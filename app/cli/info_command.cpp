@@ -5,17 +5,45 @@
 #include "commands.h"
 #include "json_results.h"
 #include "model_options.h"
+#include "revcol/detector.h"
 #include "revcol/error.h"
+#include "revcol/segmenter.h"
 
 namespace revcol::cli {
 
 int runInfo(const std::vector<std::string>& argv) {
   Arguments args(argv, {"--device", "--weights"}, {"--json"});
   if (args.positional().size() != 1) throw Error("usage: revcol-cli info CHECKPOINT [--json]");
-  RevColModel model = RevColModel::load(args.positional()[0], loadOptionsFrom(args));
+  const std::string path = args.positional()[0];
+  const LoadOptions load_options = loadOptionsFrom(args);
+  RevColModel model = RevColModel::load(path, load_options);
   const ModelInfo& info = model.info();
+  // Detection and segmentation checkpoints: the heads on top of the backbone, read from the weights.
+  nlohmann::json heads_json;
+  std::string heads_text;
+  if (info.architecture.task == Task::Detection) {
+    const Detector detector = Detector::load(path, load_options);
+    const DetectionModelInfo& d = detector.info();
+    heads_json = {{"kind", "Cascade Mask R-CNN + FPN"}, {"stages", d.num_stages}, {"bbox_head", d.bbox_head},
+                  {"class_agnostic", d.class_agnostic}, {"with_mask", d.with_mask},
+                  {"fpn_channels", d.fpn_channels}, {"num_classes", d.num_classes},
+                  {"target_stds_from", d.stds_source}, {"parameters", d.parameter_count}};
+    heads_text = "Cascade Mask R-CNN + FPN, " + std::to_string(d.num_stages) + " stages, " + d.bbox_head +
+                 (d.class_agnostic ? ", class-agnostic" : ", class-specific") + " regression" +
+                 (d.with_mask ? ", FCN mask head" : "") + ", " + std::to_string(d.num_classes) + " classes, " +
+                 std::to_string(d.parameter_count) + " parameters with the backbone";
+  } else if (info.architecture.task == Task::Segmentation) {
+    const Segmenter segmenter = Segmenter::load(path, load_options.device);
+    const SegmenterInfo& g = segmenter.info();
+    heads_json = {{"kind", "UPerNet"}, {"channels", g.head_channels}, {"pool_scales", g.pool_scales},
+                  {"auxiliary_head", g.has_auxiliary_head}, {"num_classes", g.num_classes}};
+    heads_text = "UPerNet, " + std::to_string(g.head_channels) + " channels, " + std::to_string(g.num_classes) +
+                 " classes" + (g.has_auxiliary_head ? " (auxiliary FCN head present, unused at test time)" : "");
+  }
   if (args.flag("--json")) {
-    std::printf("%s\n", toJson(info).dump(2).c_str());
+    nlohmann::json j = toJson(info);
+    if (!heads_json.is_null()) j["task_heads"] = heads_json;
+    std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }
   const Architecture& a = info.architecture;
@@ -33,6 +61,7 @@ int runInfo(const std::vector<std::string>& argv) {
   if (a.num_classes > 0) std::printf(", %lld classes", (long long)a.num_classes);
   std::printf("\n");
   std::printf("decoders    %s (%d)\n", revcol::toString(a.decoder), a.num_decoders);
+  if (!heads_text.empty()) std::printf("task heads  %s\n", heads_text.c_str());
   std::printf("parameters  %lld (%.2f M)\n", (long long)info.parameter_count, info.parameter_count / 1e6);
   std::printf("weights     %s%s\n", info.weights_source.c_str(), info.has_ema ? " (EMA weights also present)" : "");
   std::printf("device      %s\n", info.device.c_str());

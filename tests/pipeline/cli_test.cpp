@@ -57,6 +57,20 @@ TEST(Cli, InfoJsonDescribesTheArchitectureFromTheWeights) {
   EXPECT_EQ(j["weights"], "model");
 }
 
+TEST(Cli, InfoNamesTheDetectionAndSegmentationHeads) {
+  CliRun det = cli("info --json " + kData + "/det_cascade_mask_rcnn_revcol_shrunk.pth");
+  ASSERT_EQ(det.status, 0);
+  auto d = nlohmann::json::parse(det.out);
+  EXPECT_EQ(d["task"], "detection");
+  EXPECT_EQ(d["task_heads"]["stages"], 3);
+  EXPECT_EQ(d["task_heads"]["num_classes"], 80);
+  EXPECT_EQ(d["task_heads"]["with_mask"], true);
+  CliRun seg = cli("info " + kData + "/seg/seg_upernet_revcol_shrunk.pth");
+  ASSERT_EQ(seg.status, 0);
+  EXPECT_NE(seg.out.find("UPerNet"), std::string::npos) << seg.out;
+  EXPECT_NE(seg.out.find("150 classes"), std::string::npos) << seg.out;
+}
+
 TEST(Cli, ClassifyMatchesTheOfficialTopFive) {
   // cls_expected.json (official code, same input as ToTensor+Normalize): last head top-5.
   CliRun r = cli("classify --checkpoint " + kCkpt + " --preprocess none --json " + kImage);
