@@ -184,10 +184,12 @@ void MainWindow::buildDocks() {
   cell_layout->addWidget(histogram_, 1);
   widgets::ImageView::synchronize(input_view_, cell_view_);
   connect(cell_view_, &widgets::ImageView::hoveredPixel, this, [this](int x, int y) {
-    if (!result_ || cell_column_ < 0 || x < 0) return;
+    if (!result_ || cell_column_ < 0 || x < 0 || cell_column_ >= int(result_->analysis.columns.size())) return;
     const FloatArray& f = result_->analysis.columns[size_t(cell_column_)].levels[size_t(cell_level_)];
+    if (f.shape.size() != 3 || f.shape[2] <= 0) return;
     const int factor = cell_view_->image().width() / int(f.shape[2]);
     const int fx = x / std::max(1, factor), fy = y / std::max(1, factor);
+    if (fx >= f.shape[2] || fy >= f.shape[1]) return;  // the view still shows an older image
     double sum = 0;
     const int64_t hw = f.shape[1] * f.shape[2];
     for (int64_t c = 0; c < f.shape[0]; ++c) sum += std::abs(f.values[size_t(c * hw + fy * f.shape[2] + fx)]);
@@ -324,8 +326,10 @@ void MainWindow::showResult(std::shared_ptr<const AnalysisJobResult> result) {
     explorer_->grid()->setSelected(pending_cell_column_, pending_cell_level_);
     showCell(pending_cell_column_, pending_cell_level_);
     pending_cell_column_ = -1;
-  } else if (cell_column_ >= 0) {
+  } else if (cell_column_ >= 0 && cell_column_ < int(result->analysis.columns.size())) {
     showCell(cell_column_, cell_level_);
+  } else {
+    cell_column_ = cell_level_ = -1;  // a model with fewer columns: nothing selected any more
   }
   finishJob();
 }
