@@ -1,4 +1,5 @@
 #include "heads/seg_upernet.h"
+#include "nn/load_messages.h"
 
 #include <revcol/error.h>
 
@@ -8,31 +9,6 @@
 #include <unordered_map>
 
 namespace revcol {
-namespace {
-
-bool startsWith(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
-bool endsWith(const std::string& s, const std::string& e) {
-  return s.size() >= e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0;
-}
-
-std::string shapeText(torch::IntArrayRef s) {
-  std::ostringstream out;
-  out << "[";
-  for (size_t i = 0; i < s.size(); ++i) out << (i ? ", " : "") << s[i];
-  out << "]";
-  return out.str();
-}
-
-std::string listText(const std::string& what, const std::vector<std::string>& names) {
-  std::ostringstream out;
-  out << names.size() << " " << what << " (";
-  for (size_t i = 0; i < names.size() && i < 5; ++i) out << (i ? ", " : "") << names[i];
-  if (names.size() > 5) out << ", ...";
-  out << ")";
-  return out.str();
-}
-
-}  // namespace
 
 UPerHeadConfig inferUPerHead(const std::vector<NamedTensor>& sd, const std::string& prefix,
                              const std::vector<int64_t>& pool_scales) {

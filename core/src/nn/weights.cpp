@@ -1,4 +1,5 @@
 #include "nn/weights.h"
+#include "nn/load_messages.h"
 
 #include <revcol/error.h>
 
@@ -12,26 +13,6 @@ namespace revcol {
 namespace {
 
 using Shapes = std::map<std::string, std::vector<int64_t>>;
-
-std::string shapeText(torch::IntArrayRef s) {
-  std::ostringstream out;
-  out << "[";
-  for (size_t i = 0; i < s.size(); ++i) out << (i ? ", " : "") << s[i];
-  out << "]";
-  return out.str();
-}
-
-// "3 missing (a, b, c, ...)": the first few names and the count.
-std::string listText(const std::string& what, const std::vector<std::string>& names) {
-  std::ostringstream out;
-  out << names.size() << " " << what << " (";
-  for (size_t i = 0; i < names.size() && i < 5; ++i) out << (i ? ", " : "") << names[i];
-  if (names.size() > 5) out << ", ...";
-  out << ")";
-  return out.str();
-}
-
-bool startsWith(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
 
 [[noreturn]] void notRevCol(const std::string& why, const std::vector<NamedTensor>& sd) {
   std::ostringstream out;
