@@ -9,34 +9,15 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli_runner.h"
 #include "revcol/npy.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct CliRun {
-  int status = -1;
-  std::string out;
-};
-
-// Runs revcol-cli with the arguments, capturing stdout (stderr to a file when err is given).
 CliRun cli(const std::string& arguments, const std::string& err_file = "/dev/null") {
-  const std::string cmd = std::string(REVCOL_CLI) + " " + arguments + " 2>" + err_file;
-  CliRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  int raw = pclose(p);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return r;
-}
-
-std::string readAll(const fs::path& p) {
-  std::ifstream in(p);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  return runRevcolCli(arguments, "2>" + err_file);
 }
 
 const std::string kData = REVCOL_TEST_DATA;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "cli_runner.h"
 #include "revcol/detector.h"
 #include "revcol/image_io.h"
 
@@ -87,16 +88,9 @@ TEST(DetOverlay, DrawsMasksAndBoxes) {
 }
 
 int run(const std::string& arguments, std::string* out = nullptr) {
-  const std::string cmd = std::string(REVCOL_CLI) + " " + arguments + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return -1;
-  std::array<char, 4096> buf;
-  size_t n;
-  std::string text;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) text.append(buf.data(), n);
-  const int raw = pclose(p);
-  if (out) *out = text;
-  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  const CliRun r = runRevcolCli(arguments, "2>&1");
+  if (out) *out = r.out;
+  return r.status;
 }
 
 TEST(DetCli, WritesCocoJsonOverlayAndRawArrays) {
