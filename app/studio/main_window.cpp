@@ -248,6 +248,15 @@ void MainWindow::requestAnalysis() {
 void MainWindow::showModel(const ModelInfo& info, double ms) {
   model_info_ = info;
   model_ready_ = true;
+  class_names_.clear();
+  if (info.architecture.num_classes > 0) {
+    try {
+      class_names_ = classNamesFor(info.architecture.num_classes);
+    } catch (const Error& e) {
+      // Predictions then show "class N"; say why instead of failing silently.
+      showError(QString::fromStdString(e.what()));
+    }
+  }
   const Architecture& a = info.architecture;
   QString html = QString("<b>%1</b><table>").arg(QString::fromStdString(describe(a)).toHtmlEscaped());
   auto row = [&html](const QString& k, const QString& v) {
@@ -293,11 +302,7 @@ void MainWindow::showResult(std::shared_ptr<const AnalysisJobResult> result) {
   if (heads.empty()) {
     html = "<i>This checkpoint has no classification head.</i>";
   } else {
-    std::vector<std::string> names;
-    try {
-      names = classNamesFor(model_info_.architecture.num_classes);
-    } catch (const Error&) {
-    }
+    const std::vector<std::string>& names = class_names_;
     auto name = [&names](int64_t i) {
       return i >= 0 && size_t(i) < names.size() ? QString::fromStdString(names[size_t(i)]) : QString("class %1").arg(i);
     };

@@ -85,6 +85,7 @@ class MainWindow : public QMainWindow {
   QString image_path_;
   std::shared_ptr<const AnalysisJobResult> result_;
   ModelInfo model_info_;
+  std::vector<std::string> class_names_;  // read once per model, not per result
 
   widgets::ImageView* input_view_ = nullptr;
   ColumnExplorer* explorer_ = nullptr;
