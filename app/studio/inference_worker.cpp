@@ -1,14 +1,47 @@
 #include "inference_worker.h"
 
 #include <QElapsedTimer>
+#include <algorithm>
+#include <opencv2/imgproc.hpp>
 
+#include "revcol/class_labels.h"
 #include "revcol/error.h"
 #include "revcol/image_io.h"
 
 namespace revcol::studio {
+namespace {
+
+double msSince(const QElapsedTimer& t) { return double(t.nsecsElapsed()) / 1e6; }
+
+int roundTo32(double v) { return std::max(32, int(std::lround(v / 32.0)) * 32); }
+
+}  // namespace
+
+QString FrameRequest::key() const {
+  switch (kind) {
+    case SourceKind::Webcam:
+      return {};
+    case SourceKind::Video:
+      return path + "#" + QString::number(index);
+    default:
+      return path;
+  }
+}
+
+FloatArray analysisInput(const cv::Mat& rgb, Task task, const AnalysisSettings& settings) {
+  const ImagenetPreprocess imagenet = officialImagenetEval(settings.classification_size);
+  if (task == Task::Classification || task == Task::Backbone) return preprocessImagenet(rgb, imagenet);
+  // Dense tasks look at the whole frame: keep its aspect ratio instead of cropping the centre.
+  const double scale = double(settings.dense_long_side) / std::max(rgb.cols, rgb.rows);
+  cv::Mat resized;
+  cv::resize(rgb, resized, cv::Size(roundTo32(rgb.cols * scale), roundTo32(rgb.rows * scale)), 0, 0, cv::INTER_AREA);
+  return toNormalizedChw(resized, imagenet.mean, imagenet.std);
+}
 
 InferenceWorker::InferenceWorker() {
-  qRegisterMetaType<revcol::ModelInfo>();
+  qRegisterMetaType<revcol::studio::LoadedModel>();
+  qRegisterMetaType<revcol::studio::FrameRequest>();
+  qRegisterMetaType<revcol::studio::AnalysisSettings>();
   qRegisterMetaType<std::shared_ptr<const revcol::studio::AnalysisJobResult>>();
 }
 
@@ -20,15 +53,70 @@ void InferenceWorker::loadModel(const QString& path, const QString& device) {
   try {
     LoadOptions options;
     options.device = device.toStdString();
+    // Drop the old model first: two large models need not fit in memory together.
+    model_.reset();
+    detector_.reset();
+    segmenter_.reset();
     model_.emplace(RevColModel::load(path.toStdString(), options));
-    emit modelLoaded(model_->info(), double(timer.nsecsElapsed()) / 1e6);
+    LoadedModel loaded;
+    loaded.info = model_->info();
+    loaded.task = task_ = loaded.info.architecture.task;
+    if (task_ == Task::Detection) {
+      detector_.emplace(Detector::load(path.toStdString(), options));
+      loaded.class_names = detector_->classNames();
+    } else if (task_ == Task::Segmentation) {
+      segmenter_.emplace(Segmenter::load(path.toStdString(), options.device));
+      loaded.class_names = segmenter_->classNames();
+      loaded.palette = segmenter_->palette();
+    } else if (loaded.info.architecture.num_classes > 0) {
+      loaded.class_names = classNamesFor(loaded.info.architecture.num_classes);
+    }
+    emit modelLoaded(loaded, msSince(timer));
   } catch (const std::exception& e) {
+    model_.reset();
+    detector_.reset();
+    segmenter_.reset();
     emit failed(QString::fromStdString(e.what()));
   }
 }
 
-void InferenceWorker::analyze(quint64 id, const QString& image_path, int input_size) {
-  if (id < latest_.load()) return;  // a newer request is already queued
+void InferenceWorker::openVideo(const QString& path) {
+  try {
+    video_.emplace(path.toStdString());
+    emit videoOpened(path, qint64(video_->frameCount()), video_->fps());
+  } catch (const std::exception& e) {
+    video_.reset();
+    emit failed(QString::fromStdString(e.what()));
+  }
+}
+
+cv::Mat InferenceWorker::decode(const FrameRequest& frame) {
+  const std::string path = frame.path.toStdString();
+  switch (frame.kind) {
+    case SourceKind::Video:
+      if (!video_ || video_->path() != path) video_.emplace(path);
+      return video_->read(frame.index);
+    case SourceKind::Webcam: {
+      if (!webcam_ || webcam_path_ != frame.path) {
+        webcam_.reset();
+        webcam_ = openFrameSource(path);
+        webcam_path_ = frame.path;
+      }
+      Frame f;
+      if (!webcam_->next(f)) throw Error("the camera " + path + " stopped delivering frames");
+      if (f.status != Frame::Status::Decoded) throw Error(f.error);
+      return f.rgb;
+    }
+    default:
+      return loadImageRgb(path);
+  }
+}
+
+void InferenceWorker::analyze(quint64 id, const FrameRequest& frame, const AnalysisSettings& settings) {
+  if (id < latest_.load()) {  // a newer request is already queued
+    emit dropped(id);
+    return;
+  }
   if (!model_) {
     emit failed("Open a RevCol checkpoint to analyse the image (File > Open Checkpoint).");
     return;
@@ -38,8 +126,9 @@ void InferenceWorker::analyze(quint64 id, const QString& image_path, int input_s
   try {
     auto result = std::make_shared<AnalysisJobResult>();
     result->id = id;
-    result->image_path = image_path;
-    result->input = preprocessImagenet(loadImageRgb(image_path.toStdString()), officialImagenetEval(input_size));
+    result->frame = frame;
+    result->frame_rgb = decode(frame);
+    result->input = analysisInput(result->frame_rgb, task_, settings);
     AnalysisOptions options;
     options.precisions = {Precision::Float32, Precision::Float64};
     options.modes = {ReconstructionMode::Step, ReconstructionMode::Chain};
@@ -48,10 +137,27 @@ void InferenceWorker::analyze(quint64 id, const QString& image_path, int input_s
       return id >= latest_.load();
     };
     result->analysis = model_->analyze(result->input, options);
-    result->milliseconds = double(timer.nsecsElapsed()) / 1e6;
+    if (id < latest_.load()) {
+      emit dropped(id);
+      return;
+    }
+    QElapsedTimer task_timer;
+    task_timer.start();
+    if (detector_) {
+      result->detections = detector_->detect(result->frame_rgb).objects;
+    } else if (segmenter_) {
+      SegmentResult s = segmenter_->segment(result->frame_rgb);
+      result->segmentation.labels = s.labels;
+      result->segmentation.present = std::move(s.present);
+    }
+    result->task_milliseconds = msSince(task_timer);
+    result->milliseconds = msSince(timer);
     emit analysisReady(result);
   } catch (const std::exception& e) {
-    if (id >= latest_.load()) emit failed(QString::fromStdString(e.what()));
+    if (id >= latest_.load())
+      emit failed(QString::fromStdString(e.what()));
+    else
+      emit dropped(id);
   }
 }
 

@@ -1,26 +1,74 @@
 #pragma once
-// Owns the loaded RevColModel on its own thread; the GUI submits jobs and gets results back by
-// queued signals, never waiting on torch. A newer analysis request makes a queued or running older
-// one stale: it is cancelled at its next progress point and its result is dropped.
+// Owns the loaded model on its own thread; the GUI submits jobs and gets results back by queued
+// signals, never waiting on torch. A newer analysis request makes a queued or running older one
+// stale: it is cancelled at its next progress point and its result is dropped.
+//
+// Every checkpoint gets the column analysis (features of every column, reconstruction errors,
+// alphas, heads). A detection checkpoint also runs its Cascade Mask R-CNN on the frame, a
+// segmentation checkpoint its UPerNet, both at the checkpoint's own test scale.
 #include <QObject>
 #include <QString>
+#include <array>
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "revcol/analysis.h"
+#include "revcol/detector.h"
+#include "revcol/frame_source.h"
 #include "revcol/model.h"
 #include "revcol/preprocess.h"
+#include "revcol/segmenter.h"
+#include "revcol/video_reader.h"
 
 namespace revcol::studio {
 
+// What one analysis job looks at: an image file, frame `index` of a video file, or the next frame
+// of a webcam ("webcam:N").
+struct FrameRequest {
+  SourceKind kind = SourceKind::Image;
+  QString path;
+  int64_t index = -1;  // video frame; -1 for images and webcams
+  // Identifies the frame's result in a cache (webcam frames are never the same twice: "").
+  QString key() const;
+};
+
+// What a loaded checkpoint can do, sent once per load.
+struct LoadedModel {
+  ModelInfo info;
+  Task task = Task::Classification;
+  std::vector<std::string> class_names;         // of the task's head (empty: none)
+  std::vector<std::array<uint8_t, 3>> palette;  // segmentation: RGB per class
+};
+
+struct SegmentationOutput {
+  cv::Mat labels;                   // original frame size, CV_8U or CV_16U class indices
+  std::vector<ClassShare> present;  // most pixels first
+};
+
 struct AnalysisJobResult {
   quint64 id = 0;
-  QString image_path;
-  FloatArray input;  // the normalised network input (3 x H x W)
+  FrameRequest frame;
+  cv::Mat frame_rgb;  // the decoded frame at its own size (8-bit RGB)
+  FloatArray input;   // the network input of the column analysis (3 x H x W, ImageNet-normalised)
   AnalysisResult analysis;
-  double milliseconds = 0;
+  std::vector<DetectedObject> detections;  // detection checkpoints: score-descending
+  SegmentationOutput segmentation;         // segmentation checkpoints
+  double milliseconds = 0;                 // the whole job
+  double task_milliseconds = 0;            // detection / segmentation alone
 };
+
+// How frames are prepared for the column analysis.
+struct AnalysisSettings {
+  int classification_size = 224;  // official eval transform: shorter side 256 (x 224/224), centre crop
+  // Detection / segmentation checkpoints: the whole frame, keep-ratio, longer side to this many
+  // pixels, each side rounded to a multiple of 32 (the detector itself runs at its own test scale).
+  int dense_long_side = 448;
+};
+
+// The column-analysis input of a frame, as the studio builds it for each task.
+FloatArray analysisInput(const cv::Mat& rgb, Task task, const AnalysisSettings& settings);
 
 class InferenceWorker : public QObject {
   Q_OBJECT
@@ -33,20 +81,36 @@ class InferenceWorker : public QObject {
 
  public slots:
   void loadModel(const QString& path, const QString& device);
-  void analyze(quint64 id, const QString& image_path, int input_size);
+  // Counts the frames of a video (decoding, so off the GUI thread) and keeps it open for analyze().
+  void openVideo(const QString& path);
+  void analyze(quint64 id, const revcol::studio::FrameRequest& frame, const revcol::studio::AnalysisSettings& settings);
 
  signals:
-  void modelLoaded(const revcol::ModelInfo& info, double milliseconds);
+  void modelLoaded(const revcol::studio::LoadedModel& model, double milliseconds);
+  void videoOpened(const QString& path, qint64 frames, double fps);
   void analysisReady(std::shared_ptr<const revcol::studio::AnalysisJobResult> result);
+  // A stale analysis request was skipped or cancelled. Every analyze() call ends in exactly one of
+  // analysisReady, failed or dropped; every loadModel / openVideo in its *Loaded / *Opened or failed.
+  void dropped(quint64 id);
   void failed(const QString& message);
   void progress(quint64 id, int done, int total);
 
  private:
+  cv::Mat decode(const FrameRequest& frame);
+
   std::optional<RevColModel> model_;
+  std::optional<Detector> detector_;
+  std::optional<Segmenter> segmenter_;
+  Task task_ = Task::Classification;
+  std::optional<VideoReader> video_;
+  std::unique_ptr<FrameSource> webcam_;
+  QString webcam_path_;
   std::atomic<quint64> latest_{0};
 };
 
 }  // namespace revcol::studio
 
-Q_DECLARE_METATYPE(revcol::ModelInfo)
+Q_DECLARE_METATYPE(revcol::studio::LoadedModel)
+Q_DECLARE_METATYPE(revcol::studio::FrameRequest)
+Q_DECLARE_METATYPE(revcol::studio::AnalysisSettings)
 Q_DECLARE_METATYPE(std::shared_ptr<const revcol::studio::AnalysisJobResult>)

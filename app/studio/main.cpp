@@ -1,4 +1,5 @@
 // revcol-studio [--checkpoint CKPT] [--screenshot FILE] [--explorer-mode MODE] [--cell COL,LEVEL] [INPUT]
+// INPUT: an image, a folder of images, a video file or webcam:N.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
@@ -25,7 +26,7 @@ int main(int argc, char** argv) {
   parser.addOption(display);
   parser.addOption(cell);
   parser.addOption(chain);
-  parser.addPositionalArgument("input", "Image to open.");
+  parser.addPositionalArgument("input", "Image, folder of images, video file or webcam:N to open.");
   parser.process(app);
 
   revcol::studio::MainWindow window;
@@ -67,6 +68,6 @@ int main(int argc, char** argv) {
   }
   if (parser.isSet(checkpoint)) window.openCheckpoint(parser.value(checkpoint));
   const QStringList inputs = parser.positionalArguments();
-  if (!inputs.isEmpty()) window.openImage(inputs.front());
+  if (!inputs.isEmpty()) window.openInput(inputs.front());
   return app.exec();
 }

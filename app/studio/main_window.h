@@ -1,12 +1,21 @@
 #pragma once
-// The RevCol Studio main window: input view and column explorer in the centre; model, predictions,
-// reconstruction-error and cell-detail panels in docks; inference on an InferenceWorker thread.
+// The RevCol Studio main window: input view (with the player for folders, videos and webcams) and
+// column explorer in the centre; model, predictions, overlay, reconstruction-error, timeline and
+// cell-detail panels in docks; inference on an InferenceWorker thread.
+//
+// The implementation is split by concern: main_window.cpp (assembly, menus, opening files),
+// main_window_sequence.cpp (frames, playback, result cache, timeline), main_window_results.cpp
+// (showing a result: predictions, overlays, plots, cell detail).
+#include <QElapsedTimer>
 #include <QMainWindow>
+#include <QMap>
 #include <QString>
 #include <QThread>
 #include <memory>
 
 #include "inference_worker.h"
+#include "input_sequence.h"
+#include "result_cache.h"
 
 class QLabel;
 class QProgressBar;
@@ -15,11 +24,16 @@ class QTextBrowser;
 class QComboBox;
 class QMenu;
 class QCheckBox;
+class QDockWidget;
+class QTimer;
 
 namespace revcol::widgets {
 class ImageView;
 class ErrorPlot;
 class HistogramView;
+class PlayerBar;
+class TimelinePlot;
+class OverlayControls;
 }  // namespace revcol::widgets
 
 namespace revcol::studio {
@@ -33,9 +47,14 @@ class MainWindow : public QMainWindow {
   ~MainWindow() override;
 
   void openCheckpoint(const QString& path);
-  // Shows the image and, when a model is loaded, analyses it. Returns false (reason shown in the
-  // window) when the file cannot be read.
-  bool openImage(const QString& path);
+  // Opens an image, a folder of images, a video file or "webcam:N" and, when a model is loaded,
+  // analyses its first frame. Returns false (reason shown in the window) when it cannot be opened.
+  bool openInput(const QString& path);
+  bool openImage(const QString& path) { return openInput(path); }
+  // Shows frame `position` of the open sequence (from the cache, or analysed on the worker).
+  void showPosition(int position);
+  void setPlaying(bool playing);
+
   // True once everything asked for has been computed or has failed (for --screenshot).
   bool idle() const { return pending_ == 0; }
   bool hadError() const { return had_error_; }
@@ -49,12 +68,21 @@ class MainWindow : public QMainWindow {
   // For tests and scripted screenshots: the views as they are now.
   ColumnExplorer* explorer() const { return explorer_; }
   widgets::ErrorPlot* errorPlot() const { return error_plot_; }
+  widgets::PlayerBar* player() const { return player_; }
+  widgets::TimelinePlot* timeline() const { return timeline_; }
+  widgets::OverlayControls* overlayControls() const { return overlay_controls_; }
+  widgets::ImageView* inputView() const { return input_view_; }
+  const InputSequence& sequence() const { return sequence_; }
+  int position() const { return position_; }
+  const ResultCache& cache() const { return cache_; }
+  int analysesRequested() const { return analyses_requested_; }
   QString modelPanelText() const;
   QString predictionsText() const;
   std::shared_ptr<const AnalysisJobResult> lastResult() const { return result_; }
 
  signals:
   void becameIdle();
+  void frameShown(int position);
 
  protected:
   void dragEnterEvent(QDragEnterEvent* event) override;
@@ -62,40 +90,72 @@ class MainWindow : public QMainWindow {
   void closeEvent(QCloseEvent* event) override;
 
  private:
+  // main_window.cpp
   void buildMenus();
   void buildDocks();
-  void requestAnalysis();
-  void showResult(std::shared_ptr<const AnalysisJobResult> result);
-  void showModel(const ModelInfo& info, double ms);
+  QDockWidget* addDock(const QString& title, QWidget* content, Qt::DockWidgetArea area);
+  void showModel(const LoadedModel& model, double ms);
   void showError(const QString& message);
+  void addRecent(const QString& path);
+  void rebuildRecentMenu();
+  void startJob();
+  void finishJob();
+
+  // main_window_sequence.cpp
+  void requestAnalysis(const FrameRequest& frame);
+  void onVideoOpened(const QString& path, qint64 frames, double fps);
+  void onAnalysisReady(std::shared_ptr<const AnalysisJobResult> result);
+  void advancePlayback();
+  void scheduleAdvance();
+  void recordSummary(int position, const AnalysisJobResult& result);
+  void updateTimeline();
+
+  // main_window_results.cpp
+  void showResult(std::shared_ptr<const AnalysisJobResult> result);
+  void showPredictions();
+  void updateInputImage();
+  void updateOverlayLegend();
   void showCell(int column, int level);
   void updateErrorPlot();
   void updateAlphaPlot();
   void updateErrorOverlay();
-  void addRecent(const QString& path);
-  void rebuildRecentMenu();
-  void finishJob();
 
   QThread worker_thread_;
   InferenceWorker* worker_ = nullptr;
   quint64 next_id_ = 0;
   int pending_ = 0;
+  int analyses_requested_ = 0;
   bool had_error_ = false;
   bool model_ready_ = false;
-  QString image_path_;
+  LoadedModel model_;
+  AnalysisSettings settings_;
+
+  InputSequence sequence_;
+  int position_ = 0;
+  int live_frames_ = 0;  // webcam frames shown since it was opened
+  ResultCache cache_;
+  struct FrameSummary {
+    std::array<double, 4> step_error{};  // mean over recovered columns, float32 step, per level
+    double top1 = -1;                    // last head's top-1 probability (-1: no head)
+  };
+  QMap<int, FrameSummary> summaries_;
+  QElapsedTimer since_frame_shown_;
+  QTimer* advance_timer_ = nullptr;  // playback: when to show the next frame
   std::shared_ptr<const AnalysisJobResult> result_;
-  ModelInfo model_info_;
-  std::vector<std::string> class_names_;  // read once per model, not per result
 
   widgets::ImageView* input_view_ = nullptr;
+  widgets::PlayerBar* player_ = nullptr;
   ColumnExplorer* explorer_ = nullptr;
   QLabel* message_ = nullptr;
   QTextBrowser* model_panel_ = nullptr;
   QTextBrowser* predictions_ = nullptr;
+  widgets::OverlayControls* overlay_controls_ = nullptr;
   widgets::ErrorPlot* error_plot_ = nullptr;
   QComboBox* error_mode_ = nullptr;
   widgets::ErrorPlot* alpha_plot_ = nullptr;
   QCheckBox* error_overlay_ = nullptr;
+  widgets::TimelinePlot* timeline_ = nullptr;
+  QDockWidget* timeline_dock_ = nullptr;
   widgets::HistogramView* histogram_ = nullptr;
   widgets::ImageView* cell_view_ = nullptr;
   QLabel* cell_readout_ = nullptr;
@@ -106,6 +166,7 @@ class MainWindow : public QMainWindow {
   QProgressBar* progress_ = nullptr;
   QPushButton* cancel_ = nullptr;
   QMenu* recent_menu_ = nullptr;
+  QMenu* view_menu_ = nullptr;
 };
 
 }  // namespace revcol::studio

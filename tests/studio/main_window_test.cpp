@@ -10,29 +10,12 @@
 #include "main_window.h"
 #include "revcol_widgets/error_plot.h"
 #include "revcol_widgets/feature_grid.h"
+#include "window_wait.h"
 
 namespace {
 
 const QString kData = REVCOL_TEST_DATA;
-
-// Spins the event loop until the window is idle (or the timeout). Meanwhile a 10 ms timer
-// measures how late the GUI thread gets to it: the largest gap is the worst GUI stall.
-double waitIdle(revcol::studio::MainWindow& w, int timeout_ms) {
-  QEventLoop loop;
-  QElapsedTimer since_tick;
-  since_tick.start();
-  double worst_gap_ms = 0;
-  QTimer tick;
-  QObject::connect(&tick, &QTimer::timeout, [&]() {
-    worst_gap_ms = std::max(worst_gap_ms, double(since_tick.nsecsElapsed()) / 1e6);
-    since_tick.restart();
-  });
-  tick.start(10);
-  QObject::connect(&w, &revcol::studio::MainWindow::becameIdle, &loop, &QEventLoop::quit);
-  QTimer::singleShot(timeout_ms, &loop, &QEventLoop::quit);
-  loop.exec();
-  return worst_gap_ms;
-}
+using revcol::studio::testing::waitIdle;
 
 }  // namespace
 

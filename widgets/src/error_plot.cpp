@@ -1,10 +1,13 @@
 #include "revcol_widgets/error_plot.h"
 
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <qcustomplot.h>
+
+#include "plot_hover.h"
 
 namespace revcol::widgets {
 
@@ -25,6 +28,18 @@ ErrorPlot::ErrorPlot(QWidget* parent) : QWidget(parent) {
   plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
   layout->addWidget(plot_);
   setMinimumHeight(160);
+  plot_->setMouseTracking(true);
+  connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
+    const QString text = valueTextAt(plot_->mapTo(this, event->position().toPoint()));
+    if (text.isEmpty())
+      QToolTip::hideText();
+    else
+      QToolTip::showText(event->globalPosition().toPoint(), text, plot_);
+  });
+}
+
+QString ErrorPlot::valueTextAt(const QPoint& widget_pos) const {
+  return nearestPointText(plot_, plot_->yAxis, series_, plot_->mapFrom(this, widget_pos), "column", floor_value_);
 }
 
 void ErrorPlot::setSeries(const QVector<PlotSeries>& series, const QString& y_label) {
@@ -43,6 +58,8 @@ void ErrorPlot::setSeries(const QVector<PlotSeries>& series, const QString& y_la
     hi = 1.0;
   }
   const double floor_value = lo / 10.0;  // exact zeros have no place on a log axis
+  series_ = series;
+  floor_value_ = floor_value;
   double xmax = 1;
   for (const PlotSeries& s : series) {
     QCPGraph* g = plot_->addGraph();

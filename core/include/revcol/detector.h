@@ -84,6 +84,9 @@ CocoRle cocoRleFromString(const std::string& counts, int height, int width);
 // "segmentation": {"size": [h, w], "counts": "..."}}, ...] (segmentation only with masks).
 std::string detectionsToCocoJson(const std::vector<DetectedObject>& objects);
 
+// The colour drawDetections() gives a class (RGB), for legends drawn elsewhere.
+std::array<uint8_t, 3> detectionClassColor(int label);
+
 // Translucent masks, boxes and "name score" labels over the RGB image (8-bit RGB result).
 cv::Mat drawDetections(const cv::Mat& rgb, const std::vector<DetectedObject>& objects, double mask_alpha = 0.45);
 

@@ -4,21 +4,27 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <cmath>
 #include <cstdio>
 
 namespace revcol {
 namespace {
 
-// A distinct, stable colour per class (golden-ratio hue steps, full saturation).
 cv::Scalar classColor(int label) {
-  const double hue = std::fmod(label * 0.618033988749895, 1.0) * 180.0;
-  cv::Mat hsv(1, 1, CV_8UC3, cv::Scalar(hue, 200, 255)), rgb;
-  cv::cvtColor(hsv, rgb, cv::COLOR_HSV2RGB);
-  const cv::Vec3b c = rgb.at<cv::Vec3b>(0, 0);
+  const std::array<uint8_t, 3> c = detectionClassColor(label);
   return {double(c[0]), double(c[1]), double(c[2])};
 }
 
 }  // namespace
+
+// A distinct, stable colour per class (golden-ratio hue steps, full saturation).
+std::array<uint8_t, 3> detectionClassColor(int label) {
+  const double hue = std::fmod(label * 0.618033988749895, 1.0) * 180.0;
+  cv::Mat hsv(1, 1, CV_8UC3, cv::Scalar(hue, 200, 255)), rgb;
+  cv::cvtColor(hsv, rgb, cv::COLOR_HSV2RGB);
+  const cv::Vec3b c = rgb.at<cv::Vec3b>(0, 0);
+  return {c[0], c[1], c[2]};
+}
 
 cv::Mat drawDetections(const cv::Mat& rgb, const std::vector<DetectedObject>& objects, double mask_alpha) {
   if (rgb.empty() || rgb.type() != CV_8UC3) throw Error("the overlay needs an 8-bit RGB image");

@@ -25,9 +25,15 @@ class ErrorPlot : public QWidget {
   int seriesCount() const;
   // Renders the current plot to a PNG (for exports and tests).
   bool savePng(const QString& path, int width, int height);
+  // The exact value of the point nearest to a widget position (as the hover tooltip shows it), or
+  // "" when no point is near.
+  QString valueTextAt(const QPoint& widget_pos) const;
+  const QVector<PlotSeries>& series() const { return series_; }
 
  private:
   QCustomPlot* plot_ = nullptr;
+  QVector<PlotSeries> series_;
+  double floor_value_ = 0;
 };
 
 }  // namespace revcol::widgets

@@ -1,0 +1,39 @@
+#pragma once
+// Per-frame measures of a video against frame number: reconstruction errors on a log axis (left)
+// and the top-1 confidence on a linear 0..1 axis (right), with a cursor at the frame shown.
+// Frames not analysed yet are simply absent. Clicking asks for that frame.
+#include <QVector>
+#include <QWidget>
+
+#include "revcol_widgets/error_plot.h"
+
+class QCustomPlot;
+class QCPItemStraightLine;
+
+namespace revcol::widgets {
+
+class TimelinePlot : public QWidget {
+  Q_OBJECT
+ public:
+  explicit TimelinePlot(QWidget* parent = nullptr);
+
+  // x of every series is the frame index. `errors` go on the log axis, `confidence` (0..1) on the
+  // linear one. `frames` sets the x range (0 .. frames-1).
+  void setSeries(const QVector<PlotSeries>& errors, const PlotSeries& confidence, int frames);
+  void setCurrentFrame(int frame);
+  int graphCount() const;
+  QString valueTextAt(const QPoint& widget_pos) const;
+  bool savePng(const QString& path, int width, int height);
+
+ signals:
+  void frameClicked(int frame);
+
+ private:
+  QCustomPlot* plot_ = nullptr;
+  QCPItemStraightLine* cursor_ = nullptr;
+  QVector<PlotSeries> errors_;
+  PlotSeries confidence_;
+  double floor_value_ = 1e-12;
+};
+
+}  // namespace revcol::widgets
