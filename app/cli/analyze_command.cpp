@@ -8,7 +8,7 @@
 
 #include "arguments.h"
 #include "commands.h"
-#include "json_results.h"
+#include "revcol/result_json.h"
 #include "model_options.h"
 #include "revcol/atomic_file.h"
 #include "revcol/class_labels.h"

@@ -4,7 +4,7 @@
 
 #include "arguments.h"
 #include "commands.h"
-#include "json_results.h"
+#include "revcol/result_json.h"
 #include "model_options.h"
 #include "revcol/class_labels.h"
 #include "revcol/error.h"

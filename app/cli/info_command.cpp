@@ -3,7 +3,7 @@
 
 #include "arguments.h"
 #include "commands.h"
-#include "json_results.h"
+#include "revcol/result_json.h"
 #include "model_options.h"
 #include "revcol/detector.h"
 #include "revcol/error.h"
@@ -24,10 +24,11 @@ int runInfo(const std::vector<std::string>& argv) {
   if (info.architecture.task == Task::Detection) {
     const Detector detector = Detector::load(path, load_options);
     const DetectionModelInfo& d = detector.info();
-    heads_json = {{"kind", "Cascade Mask R-CNN + FPN"}, {"stages", d.num_stages}, {"bbox_head", d.bbox_head},
-                  {"class_agnostic", d.class_agnostic}, {"with_mask", d.with_mask},
-                  {"fpn_channels", d.fpn_channels}, {"num_classes", d.num_classes},
-                  {"target_stds_from", d.stds_source}, {"parameters", d.parameter_count}};
+    heads_json = {{"kind", "Cascade Mask R-CNN + FPN"}, {"stages", d.num_stages},
+                  {"bbox_head", d.bbox_head},           {"class_agnostic", d.class_agnostic},
+                  {"with_mask", d.with_mask},           {"fpn_channels", d.fpn_channels},
+                  {"num_classes", d.num_classes},       {"target_stds_from", d.stds_source},
+                  {"parameters", d.parameter_count}};
     heads_text = "Cascade Mask R-CNN + FPN, " + std::to_string(d.num_stages) + " stages, " + d.bbox_head +
                  (d.class_agnostic ? ", class-agnostic" : ", class-specific") + " regression" +
                  (d.with_mask ? ", FCN mask head" : "") + ", " + std::to_string(d.num_classes) + " classes, " +
@@ -35,8 +36,11 @@ int runInfo(const std::vector<std::string>& argv) {
   } else if (info.architecture.task == Task::Segmentation) {
     const Segmenter segmenter = Segmenter::load(path, load_options.device);
     const SegmenterInfo& g = segmenter.info();
-    heads_json = {{"kind", "UPerNet"}, {"channels", g.head_channels}, {"pool_scales", g.pool_scales},
-                  {"auxiliary_head", g.has_auxiliary_head}, {"num_classes", g.num_classes}};
+    heads_json = {{"kind", "UPerNet"},
+                  {"channels", g.head_channels},
+                  {"pool_scales", g.pool_scales},
+                  {"auxiliary_head", g.has_auxiliary_head},
+                  {"num_classes", g.num_classes}};
     heads_text = "UPerNet, " + std::to_string(g.head_channels) + " channels, " + std::to_string(g.num_classes) +
                  " classes" + (g.has_auxiliary_head ? " (auxiliary FCN head present, unused at test time)" : "");
   }

@@ -1,6 +1,7 @@
 #include "column_explorer.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
@@ -17,6 +18,9 @@ namespace {
 
 enum Mode { kMeanAbs, kL2, kChannel, kPca, kAdded };
 enum Norm { kPerCell, kPerLevel, kGlobal };
+enum Range { kMinMax, kPercentile, kFixed };
+const char* const kModeNames[] = {"mean_abs", "l2_norm", "channel", "pca_rgb", "added_channel"};
+const char* const kNormNames[] = {"per cell", "per level (across columns)", "global"};
 
 QImage toQImage(const FloatArray& rgb01) {
   const int h = int(rgb01.shape[1]), w = int(rgb01.shape[2]);
@@ -50,9 +54,21 @@ ColumnExplorer::ColumnExplorer(QWidget* parent) : QWidget(parent) {
   normalization_->addItems({"normalize per cell", "normalize per level", "normalize globally"});
   normalization_->setCurrentIndex(kPerLevel);
   range_ = new QComboBox(this);
-  range_->addItems({"range: min-max", "range: 1-99 percentile"});
-  range_->setCurrentIndex(1);
-  for (QWidget* w : std::initializer_list<QWidget*>{mode_, channel_, colormap_, normalization_, range_})
+  range_->addItems({"range: min-max", "range: 1-99 percentile", "range: fixed"});
+  range_->setCurrentIndex(kPercentile);
+  fixed_lo_ = new QDoubleSpinBox(this);
+  fixed_hi_ = new QDoubleSpinBox(this);
+  for (QDoubleSpinBox* b : {fixed_lo_, fixed_hi_}) {
+    b->setRange(-1e6, 1e6);
+    b->setDecimals(4);
+    b->setSingleStep(0.1);
+    b->setEnabled(false);
+  }
+  fixed_lo_->setPrefix("lo ");
+  fixed_hi_->setPrefix("hi ");
+  fixed_hi_->setValue(1.0);
+  for (QWidget* w :
+       std::initializer_list<QWidget*>{mode_, channel_, colormap_, normalization_, range_, fixed_lo_, fixed_hi_})
     controls->addWidget(w);
   controls->addStretch(1);
   layout->addLayout(controls);
@@ -70,7 +86,13 @@ ColumnExplorer::ColumnExplorer(QWidget* parent) : QWidget(parent) {
   connect(channel_, &QSpinBox::valueChanged, this, &ColumnExplorer::refresh);
   connect(colormap_, &QComboBox::currentIndexChanged, this, &ColumnExplorer::refresh);
   connect(normalization_, &QComboBox::currentIndexChanged, this, &ColumnExplorer::refresh);
-  connect(range_, &QComboBox::currentIndexChanged, this, &ColumnExplorer::refresh);
+  connect(range_, &QComboBox::currentIndexChanged, this, [this](int r) {
+    fixed_lo_->setEnabled(r == kFixed);
+    fixed_hi_->setEnabled(r == kFixed);
+    refresh();
+  });
+  connect(fixed_lo_, &QDoubleSpinBox::valueChanged, this, &ColumnExplorer::refresh);
+  connect(fixed_hi_, &QDoubleSpinBox::valueChanged, this, &ColumnExplorer::refresh);
   connect(grid_, &widgets::FeatureGrid::cellClicked, this, &ColumnExplorer::cellActivated);
 }
 
@@ -98,7 +120,9 @@ void ColumnExplorer::refresh() {
   const int columns = int(analysis.columns.size());
   const Mode mode = Mode(mode_->currentIndex());
   const Norm norm = Norm(normalization_->currentIndex());
-  const double p_lo = range_->currentIndex() == 1 ? 1 : 0, p_hi = range_->currentIndex() == 1 ? 99 : 100;
+  const double p_lo = range_->currentIndex() == kPercentile ? 1 : 0;
+  const double p_hi = range_->currentIndex() == kPercentile ? 99 : 100;
+  const bool fixed = range_->currentIndex() == kFixed;
   const widgets::Colormap cmap = mode == kAdded && colormap_->currentText() == "viridis"
                                      ? widgets::Colormap::Diverging
                                      : widgets::colormapFromName(colormap_->currentText());
@@ -131,6 +155,7 @@ void ColumnExplorer::refresh() {
     }
   }
   auto rangeOf = [&](int k, int l) {
+    if (fixed) return ValueRange{float(fixed_lo_->value()), float(fixed_hi_->value())};
     std::vector<const FloatArray*> set;
     for (int ll = 0; ll < 4; ++ll)
       for (int kk = 0; kk < columns; ++kk) {
@@ -163,6 +188,34 @@ void ColumnExplorer::refresh() {
                      widgets::renderColormapped(m.values.data(), int(m.shape[1]), int(m.shape[0]), r.lo, r.hi, cmap),
                      caption);
     }
+}
+
+void ColumnExplorer::setFixedRange(double lo, double hi) {
+  fixed_lo_->setValue(lo);
+  fixed_hi_->setValue(hi);
+  range_->setCurrentIndex(kFixed);
+}
+
+nlohmann::json ColumnExplorer::displaySettings() const {
+  const int mode = mode_->currentIndex();
+  nlohmann::json range;
+  if (mode == kPca)
+    range = {{"kind", "pca: each level's first three principal components, fitted over all columns, min-max to 0..1"}};
+  else if (range_->currentIndex() == kFixed)
+    range = {{"kind", "fixed"}, {"lo", fixed_lo_->value()}, {"hi", fixed_hi_->value()}};
+  else
+    range = {{"kind", "percentile"},
+             {"lo_percentile", range_->currentIndex() == kPercentile ? 1 : 0},
+             {"hi_percentile", range_->currentIndex() == kPercentile ? 99 : 100},
+             {"symmetric_about_zero", mode == kAdded}};
+  const bool diverging = mode == kAdded && colormap_->currentText() == "viridis";
+  return {{"reduction", kModeNames[mode]},
+          {"channel", mode == kChannel || mode == kAdded ? nlohmann::json(channel_->value()) : nlohmann::json(nullptr)},
+          {"normalization", mode == kPca ? "per level (shared PCA basis)" : kNormNames[normalization_->currentIndex()]},
+          {"range", range},
+          {"colormap", mode == kPca ? "rgb"
+                       : diverging  ? "diverging"
+                                    : colormap_->currentText().toStdString()}};
 }
 
 QImage ColumnExplorer::renderCell(int column, int level, int min_side) const {

@@ -2,10 +2,12 @@
 // The column explorer: display controls above a FeatureGrid with one thumbnail per (column, level).
 #include <QWidget>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "inference_worker.h"
 
 class QComboBox;
+class QDoubleSpinBox;
 class QSpinBox;
 
 namespace revcol::widgets {
@@ -24,6 +26,11 @@ class ColumnExplorer : public QWidget {
   widgets::FeatureGrid* grid() const { return grid_; }
   // Display mode index as listed in the mode box (0 mean |a|, 1 L2, 2 channel, 3 PCA, 4 F_l).
   void setMode(int mode);
+  // A fixed colour range [lo, hi] for every cell instead of one computed from the data.
+  void setFixedRange(double lo, double hi);
+  // How the cells are drawn now (reduction, channel, normalization, range, colormap), as recorded
+  // in the JSON sidecar of an exported figure.
+  nlohmann::json displaySettings() const;
 
  signals:
   void cellActivated(int column, int level);
@@ -38,6 +45,8 @@ class ColumnExplorer : public QWidget {
   QComboBox* colormap_ = nullptr;
   QComboBox* normalization_ = nullptr;
   QComboBox* range_ = nullptr;
+  QDoubleSpinBox* fixed_lo_ = nullptr;
+  QDoubleSpinBox* fixed_hi_ = nullptr;
 };
 
 }  // namespace revcol::studio

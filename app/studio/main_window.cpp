@@ -20,10 +20,12 @@
 #include <QStatusBar>
 #include <QTextBrowser>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include "column_explorer.h"
 #include "revcol/error.h"
 #include "revcol/image_io.h"
+#include "revcol/sha256.h"
 #include "revcol/version.h"
 #include "revcol_widgets/error_plot.h"
 #include "revcol_widgets/histogram_view.h"
@@ -164,6 +166,8 @@ void MainWindow::buildMenus() {
     if (ok) openInput(QString("webcam:%1").arg(index));
   });
   recent_menu_ = file->addMenu("Recent Files");
+  file->addSeparator();
+  buildExportMenu(file);
   file->addSeparator();
   file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
   view_menu_ = menuBar()->addMenu("&View");
@@ -322,6 +326,10 @@ bool MainWindow::openInput(const QString& path) {
 void MainWindow::showModel(const LoadedModel& loaded, double ms) {
   model_ = loaded;
   model_ready_ = true;
+  // Sidecars name the checkpoint by its SHA-256; hashing hundreds of MB takes a second, so it runs
+  // beside everything else and is only waited for by an export.
+  checkpoint_sha256_ = QtConcurrent::run(
+      [file = loaded.info.file]() { return QString::fromStdString(file.empty() ? "" : sha256File(file)); });
   const ModelInfo& info = loaded.info;
   const Architecture& a = info.architecture;
   QString html = QString("<b>%1</b><table>").arg(QString::fromStdString(describe(a)).toHtmlEscaped());

@@ -7,6 +7,7 @@
 // main_window_sequence.cpp (frames, playback, result cache, timeline), main_window_results.cpp
 // (showing a result: predictions, overlays, plots, cell detail).
 #include <QElapsedTimer>
+#include <QFuture>
 #include <QMainWindow>
 #include <QMap>
 #include <QString>
@@ -16,6 +17,7 @@
 #include "inference_worker.h"
 #include "input_sequence.h"
 #include "result_cache.h"
+#include "view_export.h"
 
 class QLabel;
 class QProgressBar;
@@ -40,6 +42,19 @@ namespace revcol::studio {
 
 class ColumnExplorer;
 
+// What File > Export writes (see view_export.h for the formats).
+enum class ExportKind {
+  InputView,      // PNG + sidecar: the input as shown, with its overlay
+  FeatureGrid,    // PNG + sidecar: the column explorer's grid
+  SelectedCell,   // PNG + sidecar: the cell detail view
+  ErrorPlot,      // PNG + sidecar
+  AlphaPlot,      // PNG + sidecar
+  Timeline,       // PNG + sidecar
+  FeatureArrays,  // a folder of .npy files
+  ErrorsCsv,      // CSV
+  SummaryJson,    // revcol-cli analyze's summary.json
+};
+
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
@@ -54,6 +69,10 @@ class MainWindow : public QMainWindow {
   // Shows frame `position` of the open sequence (from the cache, or analysed on the worker).
   void showPosition(int position);
   void setPlaying(bool playing);
+
+  // Writes the current frame's view or data to `path` (a folder for FeatureArrays). Returns false
+  // with the reason shown in the window when there is nothing to export or writing fails.
+  bool exportTo(ExportKind kind, const QString& path);
 
   // True once everything asked for has been computed or has failed (for --screenshot).
   bool idle() const { return pending_ == 0; }
@@ -110,6 +129,11 @@ class MainWindow : public QMainWindow {
   void recordSummary(int position, const AnalysisJobResult& result);
   void updateTimeline();
 
+  // main_window_export.cpp
+  void buildExportMenu(QMenu* file);
+  void exportWithDialog(ExportKind kind);
+  ExportProvenance provenance() const;
+
   // main_window_results.cpp
   void showResult(std::shared_ptr<const AnalysisJobResult> result);
   void showPredictions();
@@ -128,6 +152,7 @@ class MainWindow : public QMainWindow {
   bool had_error_ = false;
   bool model_ready_ = false;
   LoadedModel model_;
+  QFuture<QString> checkpoint_sha256_;  // hashed in the background after each load (sidecars)
   AnalysisSettings settings_;
 
   InputSequence sequence_;

@@ -81,6 +81,8 @@ void ErrorPlot::setSeries(const QVector<PlotSeries>& series, const QString& y_la
 
 int ErrorPlot::seriesCount() const { return plot_->graphCount(); }
 
+QImage ErrorPlot::render(int width, int height) { return plot_->toPixmap(width, height).toImage(); }
+
 bool ErrorPlot::savePng(const QString& path, int width, int height) { return plot_->savePng(path, width, height); }
 
 }  // namespace revcol::widgets

@@ -1,5 +1,7 @@
 #include "revcol_widgets/image_view.h"
 
+#include <QPainter>
+
 #include <QGraphicsPixmapItem>
 #include <QGraphicsScene>
 #include <QMouseEvent>
@@ -41,6 +43,16 @@ void ImageView::setOverlay(const QImage& overlay, double opacity) {
 }
 
 void ImageView::clearOverlay() { overlay_->setVisible(false); }
+
+QImage ImageView::composedImage() const {
+  QImage out = image_.convertToFormat(QImage::Format_RGB32);
+  if (overlay_->isVisible() && !out.isNull()) {
+    QPainter painter(&out);
+    painter.setOpacity(overlay_->opacity());
+    painter.drawPixmap(0, 0, overlay_->pixmap());
+  }
+  return out;
+}
 
 double ImageView::fitScale() const {
   if (image_.isNull()) return 1.0;

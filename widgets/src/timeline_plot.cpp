@@ -99,6 +99,8 @@ QString TimelinePlot::valueTextAt(const QPoint& widget_pos) const {
   return text;
 }
 
+QImage TimelinePlot::render(int width, int height) { return plot_->toPixmap(width, height).toImage(); }
+
 bool TimelinePlot::savePng(const QString& path, int width, int height) { return plot_->savePng(path, width, height); }
 
 }  // namespace revcol::widgets

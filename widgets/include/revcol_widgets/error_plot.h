@@ -2,6 +2,7 @@
 // Reversible-reconstruction error against column index, one line per level, log scale.
 #include <QColor>
 #include <QString>
+#include <QImage>
 #include <QVector>
 #include <QWidget>
 
@@ -25,6 +26,7 @@ class ErrorPlot : public QWidget {
   int seriesCount() const;
   // Renders the current plot to a PNG (for exports and tests).
   bool savePng(const QString& path, int width, int height);
+  QImage render(int width, int height);  // the plot as an image (exports)
   // The exact value of the point nearest to a widget position (as the hover tooltip shows it), or
   // "" when no point is near.
   QString valueTextAt(const QPoint& widget_pos) const;

@@ -21,6 +21,8 @@ class ImageView : public QGraphicsView {
   // Extra layers drawn over the image in image coordinates (boxes, masks, label maps).
   void setOverlay(const QImage& overlay, double opacity);
   void clearOverlay();
+  // The image with the overlay (when shown) blended in, at the image's own resolution.
+  QImage composedImage() const;
 
   double zoom() const;
   void setZoom(double factor);  // 1 = one image pixel per screen pixel

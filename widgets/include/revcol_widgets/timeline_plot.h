@@ -2,6 +2,7 @@
 // Per-frame measures of a video against frame number: reconstruction errors on a log axis (left)
 // and the top-1 confidence on a linear 0..1 axis (right), with a cursor at the frame shown.
 // Frames not analysed yet are simply absent. Clicking asks for that frame.
+#include <QImage>
 #include <QVector>
 #include <QWidget>
 
@@ -24,6 +25,7 @@ class TimelinePlot : public QWidget {
   int graphCount() const;
   QString valueTextAt(const QPoint& widget_pos) const;
   bool savePng(const QString& path, int width, int height);
+  QImage render(int width, int height);  // the plot as an image (exports)
 
  signals:
   void frameClicked(int frame);

@@ -1,5 +1,6 @@
 #pragma once
-// JSON forms of core's plain results, shared by the commands that print or write them.
+// JSON forms of core's plain results, shared by everything that prints or writes them (revcol-cli,
+// the exporter, RevCol Studio's exports), so a file means the same wherever it came from.
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -7,7 +8,7 @@
 #include "revcol/analysis.h"
 #include "revcol/model.h"
 
-namespace revcol::cli {
+namespace revcol {
 
 nlohmann::json toJson(const ModelInfo& info);
 nlohmann::json toJson(const HeadOutput& head, const std::vector<std::string>& class_names);
@@ -16,4 +17,4 @@ nlohmann::json toJson(const AlphaStats& alpha);
 const char* toString(Precision precision);
 const char* toString(ReconstructionMode mode);
 
-}  // namespace revcol::cli
+}  // namespace revcol

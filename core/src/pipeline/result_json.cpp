@@ -1,6 +1,6 @@
-#include "json_results.h"
+#include "revcol/result_json.h"
 
-namespace revcol::cli {
+namespace revcol {
 
 const char* toString(Precision precision) { return precision == Precision::Float64 ? "fp64" : "fp32"; }
 const char* toString(ReconstructionMode mode) { return mode == ReconstructionMode::Chain ? "chain" : "step"; }
@@ -14,17 +14,17 @@ nlohmann::json toJson(const ModelInfo& info) {
       {"device", info.device},
       {"parameters", info.parameter_count},
       {"variant", a.variant},
-      {"task", revcol::toString(a.task)},
+      {"task", toString(a.task)},
       {"channels", a.channels},
       {"layers", a.layers},
       {"columns", a.columns},
       {"kernel_size", a.kernel_size},
       {"huge", a.huge},
       {"num_classes", a.num_classes},
-      {"head", revcol::toString(a.head)},
+      {"head", toString(a.head)},
       {"num_heads", a.num_heads},
       {"head_columns", headColumns(a)},
-      {"decoder", revcol::toString(a.decoder)},
+      {"decoder", toString(a.decoder)},
       {"num_decoders", a.num_decoders},
       {"weights_prefix", a.weights_prefix},
       {"description", describe(a)},
@@ -56,4 +56,4 @@ nlohmann::json toJson(const AlphaStats& a) {
           {"channels", a.channels}, {"clamped", a.clamped},   {"negative", a.negative}};
 }
 
-}  // namespace revcol::cli
+}  // namespace revcol
