@@ -43,6 +43,8 @@ InferenceWorker::InferenceWorker() {
   qRegisterMetaType<revcol::studio::FrameRequest>();
   qRegisterMetaType<revcol::studio::AnalysisSettings>();
   qRegisterMetaType<std::shared_ptr<const revcol::studio::AnalysisJobResult>>();
+  qRegisterMetaType<revcol::studio::CkaRequest>();
+  qRegisterMetaType<std::shared_ptr<const revcol::studio::CkaJobResult>>();
 }
 
 InferenceWorker::~InferenceWorker() = default;
@@ -155,6 +157,58 @@ void InferenceWorker::analyze(quint64 id, const FrameRequest& frame, const Analy
     emit analysisReady(result);
   } catch (const std::exception& e) {
     if (id >= latest_.load())
+      emit failed(QString::fromStdString(e.what()));
+    else
+      emit dropped(id);
+  }
+}
+
+void InferenceWorker::computeCka(quint64 id, const CkaRequest& request, const AnalysisSettings& settings) {
+  if (id < cka_latest_.load()) {
+    emit dropped(id);
+    return;
+  }
+  if (!model_) {
+    emit failed("Open a RevCol checkpoint to compute CKA (File > Open Checkpoint).");
+    return;
+  }
+  QElapsedTimer timer;
+  timer.start();
+  try {
+    auto job = std::make_shared<CkaJobResult>();
+    job->id = id;
+    job->request = request;
+    CkaCollector collector(request.budget_bytes);
+    AnalysisOptions options;
+    options.added_maps = false;
+    options.decoders = false;
+    options.precisions.clear();
+    options.modes.clear();
+    const int total = int(request.files.size());
+    for (int i = 0; i < total; ++i) {
+      if (id < cka_latest_.load()) {
+        emit dropped(id);
+        return;
+      }
+      emit ckaProgress(id, i, total);
+      FloatArray input;
+      try {
+        input = analysisInput(loadImageRgb(request.files[i].toStdString()), Task::Classification, settings);
+      } catch (const Error&) {
+        ++job->failed;  // reported in the panel; one broken file does not spoil the set
+        continue;
+      }
+      const AnalysisResult features = model_->analyze(input, options);
+      if (!collector.add(input, features, request.labels.value(i, -1))) {
+        job->refused = total - i;
+        break;
+      }
+    }
+    job->result = collector.compute();
+    job->milliseconds = msSince(timer);
+    emit ckaReady(job);
+  } catch (const std::exception& e) {
+    if (id >= cka_latest_.load())
       emit failed(QString::fromStdString(e.what()));
     else
       emit dropped(id);

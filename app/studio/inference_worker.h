@@ -16,6 +16,7 @@
 
 #include "revcol/analysis.h"
 #include "revcol/detector.h"
+#include "revcol/disentanglement.h"
 #include "revcol/frame_source.h"
 #include "revcol/model.h"
 #include "revcol/preprocess.h"
@@ -59,6 +60,24 @@ struct AnalysisJobResult {
   double task_milliseconds = 0;            // detection / segmentation alone
 };
 
+// A set of images for the CKA heat maps: files, and per file a label index (-1: none).
+struct CkaRequest {
+  QStringList files;
+  QList<qint64> labels;
+  QStringList label_names;  // label index -> class (sub-folder) name
+  QString folder;
+  size_t budget_bytes = size_t(1) << 30;
+};
+
+struct CkaJobResult {
+  quint64 id = 0;
+  CkaRequest request;
+  DisentanglementResult result;
+  int failed = 0;   // images that could not be decoded (skipped)
+  int refused = 0;  // images left out because the features would exceed the memory budget
+  double milliseconds = 0;
+};
+
 // How frames are prepared for the column analysis.
 struct AnalysisSettings {
   int classification_size = 224;  // official eval transform: shorter side 256 (x 224/224), centre crop
@@ -78,22 +97,30 @@ class InferenceWorker : public QObject {
 
   // Thread-safe: marks every request older than id as stale.
   void supersede(quint64 id) { latest_.store(id); }
+  // The same for CKA jobs, which have their own ids: stepping through frames does not cancel them.
+  void supersedeCka(quint64 id) { cka_latest_.store(id); }
 
  public slots:
   void loadModel(const QString& path, const QString& device);
   // Counts the frames of a video (decoding, so off the GUI thread) and keeps it open for analyze().
   void openVideo(const QString& path);
   void analyze(quint64 id, const revcol::studio::FrameRequest& frame, const revcol::studio::AnalysisSettings& settings);
+  // Features of every image (ImageNet eval transform, so all have one size), then CKA. Ends in
+  // ckaReady, failed or dropped like analyze().
+  void computeCka(quint64 id, const revcol::studio::CkaRequest& request,
+                  const revcol::studio::AnalysisSettings& settings);
 
  signals:
   void modelLoaded(const revcol::studio::LoadedModel& model, double milliseconds);
   void videoOpened(const QString& path, qint64 frames, double fps);
   void analysisReady(std::shared_ptr<const revcol::studio::AnalysisJobResult> result);
+  void ckaReady(std::shared_ptr<const revcol::studio::CkaJobResult> result);
   // A stale analysis request was skipped or cancelled. Every analyze() call ends in exactly one of
   // analysisReady, failed or dropped; every loadModel / openVideo in its *Loaded / *Opened or failed.
   void dropped(quint64 id);
   void failed(const QString& message);
   void progress(quint64 id, int done, int total);
+  void ckaProgress(quint64 id, int done, int total);
 
  private:
   cv::Mat decode(const FrameRequest& frame);
@@ -106,6 +133,7 @@ class InferenceWorker : public QObject {
   std::unique_ptr<FrameSource> webcam_;
   QString webcam_path_;
   std::atomic<quint64> latest_{0};
+  std::atomic<quint64> cka_latest_{0};
 };
 
 }  // namespace revcol::studio
@@ -114,3 +142,5 @@ Q_DECLARE_METATYPE(revcol::studio::LoadedModel)
 Q_DECLARE_METATYPE(revcol::studio::FrameRequest)
 Q_DECLARE_METATYPE(revcol::studio::AnalysisSettings)
 Q_DECLARE_METATYPE(std::shared_ptr<const revcol::studio::AnalysisJobResult>)
+Q_DECLARE_METATYPE(revcol::studio::CkaRequest)
+Q_DECLARE_METATYPE(std::shared_ptr<const revcol::studio::CkaJobResult>)

@@ -23,11 +23,13 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "column_explorer.h"
+#include "disentanglement_panel.h"
 #include "revcol/error.h"
 #include "revcol/image_io.h"
 #include "revcol/sha256.h"
 #include "revcol/version.h"
 #include "revcol_widgets/error_plot.h"
+#include "revcol_widgets/feature_grid.h"
 #include "revcol_widgets/histogram_view.h"
 #include "revcol_widgets/image_view.h"
 #include "revcol_widgets/overlay_controls.h"
@@ -114,9 +116,20 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), cache_(cacheBudge
     progress_->setRange(0, total);
     progress_->setValue(done);
   });
+  connect(worker_, &InferenceWorker::ckaProgress, this, [this](quint64 id, int done, int total) {
+    if (id + 1 != next_cka_id_) return;
+    progress_->setRange(0, total);
+    progress_->setValue(done);
+    statusBar()->showMessage(QString("CKA: features of image %1 of %2").arg(done + 1).arg(total));
+  });
+  connect(worker_, &InferenceWorker::ckaReady, this, [this](std::shared_ptr<const CkaJobResult> job) {
+    if (job->id + 1 == next_cka_id_) cka_panel_->setResult(job);
+    finishJob();
+  });
   connect(cancel_, &QPushButton::clicked, this, [this]() {
     setPlaying(false);
     worker_->supersede(next_id_);  // every request so far is stale
+    worker_->supersedeCka(next_cka_id_);
     statusBar()->showMessage("Cancelled", 3000);
   });
   connect(explorer_, &ColumnExplorer::cellActivated, this, &MainWindow::showCell);
@@ -238,6 +251,17 @@ void MainWindow::buildDocks() {
   timeline_dock_ = addDock("Timeline", timeline_, Qt::BottomDockWidgetArea);
   timeline_dock_->hide();
 
+  cka_panel_ = new DisentanglementPanel(this);
+  connect(cka_panel_, &DisentanglementPanel::computeRequested, this, &MainWindow::computeCka);
+  connect(cka_panel_, &DisentanglementPanel::failed, this, &MainWindow::showError);
+  tabifyDockWidget(findChild<QDockWidget*>("Reversible reconstruction"),
+                   addDock("Disentanglement (CKA)", cka_panel_, Qt::BottomDockWidgetArea));
+  decoders_ = new widgets::FeatureGrid(this);
+  decoders_->setCellSize(150);
+  tabifyDockWidget(findChild<QDockWidget*>("Reversible reconstruction"),
+                   addDock("Decoder reconstructions", decoders_, Qt::BottomDockWidgetArea));
+  findChild<QDockWidget*>("Reversible reconstruction")->raise();
+
   auto* cell = new QWidget(this);
   auto* cell_layout = new QVBoxLayout(cell);
   cell_view_ = new widgets::ImageView(cell);
@@ -265,6 +289,15 @@ void MainWindow::buildDocks() {
                                .arg(sum / double(f.shape[0]), 0, 'g', 4));
   });
   addDock("Cell detail", cell, Qt::RightDockWidgetArea)->setMinimumWidth(280);
+}
+
+void MainWindow::computeCka(const CkaRequest& request) {
+  const quint64 id = next_cka_id_++;
+  worker_->supersedeCka(id);
+  startJob();
+  const AnalysisSettings settings = settings_;
+  QMetaObject::invokeMethod(
+      worker_, [w = worker_, id, request, settings]() { w->computeCka(id, request, settings); }, Qt::QueuedConnection);
 }
 
 void MainWindow::openCheckpoint(const QString& path) {
@@ -302,6 +335,7 @@ bool MainWindow::openInput(const QString& path) {
     setWindowTitle(QFileInfo(path).fileName() + " - RevCol Studio");
     addRecent(path);
     player_->setSequence(sequence_.frames, sequence_.fps);
+    if (sequence_.kind == SourceKind::Folder) cka_panel_->setSuggestedFolder(path);
     player_->setVisible(sequence_.kind != SourceKind::Image);
     timeline_dock_->setVisible(sequence_.kind == SourceKind::Video || sequence_.kind == SourceKind::Folder ||
                                sequence_.live());

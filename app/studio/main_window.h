@@ -36,11 +36,13 @@ class HistogramView;
 class PlayerBar;
 class TimelinePlot;
 class OverlayControls;
+class FeatureGrid;
 }  // namespace revcol::widgets
 
 namespace revcol::studio {
 
 class ColumnExplorer;
+class DisentanglementPanel;
 
 // What File > Export writes (see view_export.h for the formats).
 enum class ExportKind {
@@ -53,6 +55,9 @@ enum class ExportKind {
   FeatureArrays,  // a folder of .npy files
   ErrorsCsv,      // CSV
   SummaryJson,    // revcol-cli analyze's summary.json
+  CkaFigure,      // PNG + sidecar: both CKA heat maps
+  CkaCsv,         // CSV: against, column, level, cka
+  CkaJson,        // JSON: the heat maps with the image set and provenance
 };
 
 class MainWindow : public QMainWindow {
@@ -69,6 +74,8 @@ class MainWindow : public QMainWindow {
   // Shows frame `position` of the open sequence (from the cache, or analysed on the worker).
   void showPosition(int position);
   void setPlaying(bool playing);
+  // CKA heat maps over a set of images (the Disentanglement panel asks for this too).
+  void computeCka(const CkaRequest& request);
 
   // Writes the current frame's view or data to `path` (a folder for FeatureArrays). Returns false
   // with the reason shown in the window when there is nothing to export or writing fails.
@@ -91,6 +98,8 @@ class MainWindow : public QMainWindow {
   widgets::TimelinePlot* timeline() const { return timeline_; }
   widgets::OverlayControls* overlayControls() const { return overlay_controls_; }
   widgets::ImageView* inputView() const { return input_view_; }
+  DisentanglementPanel* disentanglementPanel() const { return cka_panel_; }
+  widgets::FeatureGrid* decoderStrip() const { return decoders_; }
   const InputSequence& sequence() const { return sequence_; }
   int position() const { return position_; }
   const ResultCache& cache() const { return cache_; }
@@ -143,10 +152,12 @@ class MainWindow : public QMainWindow {
   void updateErrorPlot();
   void updateAlphaPlot();
   void updateErrorOverlay();
+  void updateDecoders();
 
   QThread worker_thread_;
   InferenceWorker* worker_ = nullptr;
   quint64 next_id_ = 0;
+  quint64 next_cka_id_ = 0;
   int pending_ = 0;
   int analyses_requested_ = 0;
   bool had_error_ = false;
@@ -182,6 +193,8 @@ class MainWindow : public QMainWindow {
   widgets::TimelinePlot* timeline_ = nullptr;
   QDockWidget* timeline_dock_ = nullptr;
   widgets::HistogramView* histogram_ = nullptr;
+  DisentanglementPanel* cka_panel_ = nullptr;
+  widgets::FeatureGrid* decoders_ = nullptr;
   widgets::ImageView* cell_view_ = nullptr;
   QLabel* cell_readout_ = nullptr;
   int cell_column_ = -1, cell_level_ = -1;

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "column_explorer.h"
+#include "disentanglement_panel.h"
 #include "main_window.h"
 #include "revcol/atomic_file.h"
 #include "revcol/error.h"
@@ -36,6 +37,9 @@ const ExportEntry kExports[] = {
     {ExportKind::FeatureArrays, "All Feature Maps as .npy...", "", "raw"},
     {ExportKind::ErrorsCsv, "Reconstruction Errors as CSV...", "CSV files (*.csv)", "errors.csv"},
     {ExportKind::SummaryJson, "Analysis Summary as JSON...", "JSON files (*.json)", "summary.json"},
+    {ExportKind::CkaFigure, "CKA Heat Maps as PNG...", "PNG images (*.png)", "cka.png"},
+    {ExportKind::CkaCsv, "CKA as CSV...", "CSV files (*.csv)", "cka.csv"},
+    {ExportKind::CkaJson, "CKA as JSON...", "JSON files (*.json)", "cka_values.json"},
 };
 
 QString modeName(int index) { return index == 1 ? "chain" : "step"; }
@@ -75,6 +79,36 @@ ExportProvenance MainWindow::provenance() const {
 }
 
 bool MainWindow::exportTo(ExportKind kind, const QString& path) {
+  if (kind == ExportKind::CkaFigure || kind == ExportKind::CkaCsv || kind == ExportKind::CkaJson) {
+    const auto job = cka_panel_->result();
+    if (!job) {
+      showError("No CKA to export yet: compute it in the Disentanglement panel first.");
+      return false;
+    }
+    try {
+      ExportProvenance p;
+      p.checkpoint_file = model_.info.file;
+      if (checkpoint_sha256_.isValid()) p.checkpoint_sha256 = checkpoint_sha256_.result().toStdString();
+      p.input = job->request.folder.toStdString();
+      p.preprocess = "ImageNet eval: shorter side to " + std::to_string(settings_.classification_size * 256 / 224) +
+                     " (Pillow bicubic), centre crop " + std::to_string(settings_.classification_size) +
+                     ", ImageNet mean/std";
+      const std::string out = path.toStdString();
+      if (kind == ExportKind::CkaFigure) {
+        nlohmann::json s = disentanglementJson(*job, p);
+        s.erase("figure");
+        saveFigure(out, cka_panel_->renderImage(), "cka", p, s);
+      } else if (kind == ExportKind::CkaCsv) {
+        writeFileAtomic(out, disentanglementCsv(job->result));
+      } else {
+        writeFileAtomic(out, disentanglementJson(*job, p).dump(2) + "\n");
+      }
+      return true;
+    } catch (const std::exception& e) {
+      showError(QString::fromStdString(e.what()));
+      return false;
+    }
+  }
   if (!result_) {
     showError("Nothing to export yet: open a checkpoint and an input first.");
     return false;
@@ -148,6 +182,8 @@ bool MainWindow::exportTo(ExportKind kind, const QString& path) {
       case ExportKind::SummaryJson:
         writeFileAtomic(out, analysisSummaryJson(*result_, model_, p).dump(2) + "\n");
         break;
+      default:
+        break;  // CKA: handled above
     }
     return true;
   } catch (const std::exception& e) {

@@ -45,6 +45,7 @@ void MainWindow::showResult(std::shared_ptr<const AnalysisJobResult> result) {
   showPredictions();
   updateErrorPlot();
   updateAlphaPlot();
+  updateDecoders();
   const int columns = int(result->analysis.columns.size());
   if (pending_cell_column_ >= 0 && pending_cell_column_ < columns) {
     explorer_->grid()->setSelected(pending_cell_column_, pending_cell_level_);
@@ -249,6 +250,22 @@ void MainWindow::showCell(int column, int level) {
                           QString("activations of column %1, level c%2 (all channels)").arg(column).arg(level));
   }
   updateErrorOverlay();
+}
+
+void MainWindow::updateDecoders() {
+  // The input beside what each intermediate-supervision decoder rebuilds from its column's c3.
+  const auto& images = result_->analysis.decoder_images;
+  if (images.empty()) {
+    decoders_->setShape(0, 0, {});
+    return;
+  }
+  const std::array<float, 3> mean = {0.485f, 0.456f, 0.406f}, std = {0.229f, 0.224f, 0.225f};
+  decoders_->setShape(int(images.size()) + 1, 1, {"image"});
+  decoders_->setCell(0, 0, toQImage(denormalizeToRgb(result_->input, mean, std)), "input");
+  const std::vector<int> columns = decoderColumns(model_.info.architecture);
+  for (size_t k = 0; k < images.size(); ++k)
+    decoders_->setCell(int(k) + 1, 0, toQImage(denormalizeToRgb(images[k], mean, std)),
+                       QString("decoder %1 (col %2)").arg(k).arg(k < columns.size() ? columns[k] : -1));
 }
 
 }  // namespace revcol::studio

@@ -45,4 +45,9 @@ std::string reconstructionCsv(const AnalysisResult& analysis);
 nlohmann::json analysisSummaryJson(const AnalysisJobResult& result, const LoadedModel& model,
                                    const ExportProvenance& p);
 
+// CKA heat maps: one CSV row per (against, column, level); JSON with the image set (files and
+// labels), the heat maps as [column][level] and the provenance.
+std::string disentanglementCsv(const DisentanglementResult& result);
+nlohmann::json disentanglementJson(const CkaJobResult& job, const ExportProvenance& p);
+
 }  // namespace revcol::studio
