@@ -1,4 +1,4 @@
-// revcol-cli export --checkpoint CKPT --out DIR [--what overlay,features,errors,raw] [--stride N]
+// revcol-cli export --checkpoint CKPT --out DIR [--what overlay,features,errors,raw,cka] [--stride N]
 //                   [--start S] [--end S] [--recursive] [--resume] [--shard I/N] [--no-video]
 //                   [--quiet] INPUT...
 // The analysis of every frame of images, folders, videos and webcams, written under DIR (layout in
@@ -52,7 +52,7 @@ double secondsValue(const Arguments& args, const std::string& name, double fallb
 }
 
 void parseWhat(const std::string& list, ExportOptions& o) {
-  o.overlay = o.features = o.errors = o.raw = false;
+  o.overlay = o.features = o.errors = o.raw = o.cka = false;
   std::stringstream ss(list);
   std::string item;
   while (std::getline(ss, item, ',')) {
@@ -65,12 +65,12 @@ void parseWhat(const std::string& list, ExportOptions& o) {
     else if (item == "raw")
       o.raw = true;
     else if (item == "cka")
-      throw Error("--what cka is not available yet (linear CKA over frames is not wired into export)");
+      o.cka = true;
     else
-      throw Error("--what takes overlay, features, errors, raw (comma-separated), got '" + item + "'");
+      throw Error("--what takes overlay, features, errors, raw, cka (comma-separated), got '" + item + "'");
   }
-  if (!(o.overlay || o.features || o.errors || o.raw))
-    throw Error("--what needs at least one of overlay, features, errors, raw");
+  if (!(o.overlay || o.features || o.errors || o.raw || o.cka))
+    throw Error("--what needs at least one of overlay, features, errors, raw, cka");
 }
 
 void parseShard(const std::string& s, ExportOptions& o) {

@@ -11,6 +11,7 @@
 #include "main_window.h"
 #include "revcol/atomic_file.h"
 #include "revcol/error.h"
+#include "revcol/result_json.h"
 #include "revcol_widgets/error_plot.h"
 #include "revcol_widgets/feature_grid.h"
 #include "revcol_widgets/image_view.h"

@@ -121,43 +121,19 @@ nlohmann::json analysisSummaryJson(const AnalysisJobResult& result, const Loaded
   return summary;
 }
 
-std::string disentanglementCsv(const DisentanglementResult& r) {
-  std::string csv = "against,column,level,cka\n";
-  for (const CkaHeatmap* map : {&r.vs_input, r.vs_labels ? &*r.vs_labels : nullptr}) {
-    if (!map) continue;
-    for (size_t c = 0; c < map->values.size(); ++c)
-      for (int l = 0; l < 4; ++l)
-        csv += map->against + "," + std::to_string(c) + "," + std::to_string(l) + "," +
-               number(map->values[c][size_t(l)]) + "\n";
-  }
-  return csv;
-}
-
 nlohmann::json disentanglementJson(const CkaJobResult& job, const ExportProvenance& p) {
-  auto grid = [](const CkaHeatmap& map) {
-    nlohmann::json columns = nlohmann::json::array();
-    for (const auto& column : map.values) {
-      nlohmann::json levels = nlohmann::json::array();
-      for (double v : column) levels.push_back(std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr));
-      columns.push_back(levels);
-    }
-    return columns;
-  };
   nlohmann::json files = nlohmann::json::array();
   for (int i = 0; i < job.request.files.size(); ++i)
     files.push_back({{"file", job.request.files[i].toStdString()}, {"label", job.request.labels.value(i, -1)}});
   nlohmann::json names = nlohmann::json::array();
   for (const QString& n : job.request.label_names) names.push_back(n.toStdString());
   nlohmann::json j = provenanceJson(p);
+  j.update(toJson(job.result));
   j["figure"] = "cka";
-  j["method"] = "linear CKA, unbiased HSIC (tools/visual.py); values [column][level]; null where undefined";
-  j["images"] = job.result.images;
   j["failed_images"] = job.failed;
   j["left_out_over_memory_budget"] = job.refused;
   j["image_set"] = files;
   j["label_names"] = names;
-  j["vs_input"] = grid(job.result.vs_input);
-  j["vs_labels"] = job.result.vs_labels ? grid(*job.result.vs_labels) : nlohmann::json(nullptr);
   return j;
 }
 

@@ -45,9 +45,8 @@ std::string reconstructionCsv(const AnalysisResult& analysis);
 nlohmann::json analysisSummaryJson(const AnalysisJobResult& result, const LoadedModel& model,
                                    const ExportProvenance& p);
 
-// CKA heat maps: one CSV row per (against, column, level); JSON with the image set (files and
-// labels), the heat maps as [column][level] and the provenance.
-std::string disentanglementCsv(const DisentanglementResult& result);
+// CKA heat maps as JSON (revcol/result_json.h's form) with the image set (files and labels) and
+// the provenance; the CSV is revcol::disentanglementCsv.
 nlohmann::json disentanglementJson(const CkaJobResult& job, const ExportProvenance& p);
 
 }  // namespace revcol::studio

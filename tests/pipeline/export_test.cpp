@@ -20,6 +20,11 @@
 #include <thread>
 #include <vector>
 
+#include "revcol/disentanglement.h"
+#include "revcol/image_io.h"
+#include "revcol/model.h"
+#include "revcol/preprocess.h"
+
 extern char** environ;
 
 namespace fs = std::filesystem;
@@ -316,4 +321,61 @@ TEST(Export, SigtermStopsCleanlyWithExitCode130AndResumeFinishes) {
   ASSERT_EQ(runCli(exportArgs(out, {video}, {"--what", "features", "--resume"})), 0);
   EXPECT_EQ(countIn(out / "clip" / "frames", ".json"), 40u);
   EXPECT_EQ(videoFrames(out / "clip" / "features.mp4"), 40);
+}
+
+TEST(Export, CkaOverARecursiveFolderEqualsTheCollectorAndSurvivesResume) {
+  const fs::path in = freshDir("revcol_export_cka_in"), out = freshDir("revcol_export_cka_out");
+  std::vector<std::string> files;  // in the exporter's (sorted) order
+  for (const char* cls : {"apples", "pears"}) {
+    fs::create_directories(in / cls);
+    for (int i = 0; i < 3; ++i) {
+      const fs::path f = in / cls / ("f" + std::to_string(i) + ".png");
+      cv::imwrite(f.string(), syntheticFrame(i * 7 + (cls[0] == 'p' ? 3 : 0), 64, 64));
+      files.push_back(f.string());
+    }
+  }
+  ASSERT_EQ(runCli(exportArgs(out, {in.string()}, {"--what", "cka", "--recursive"})), 0);
+  const std::string name = in.filename().string();
+  const json cka = readJson(out / name / "cka.json");
+  EXPECT_EQ(cka["images"], 6);
+  EXPECT_EQ(cka["label_names"], json({"apples", "pears"}));
+  EXPECT_EQ(cka["checkpoint"]["sha256"].get<std::string>().size(), 64u);
+  ASSERT_EQ(cka["vs_input"].size(), 4u);
+  ASSERT_FALSE(cka["vs_labels"].is_null());
+
+  // The same numbers as collecting the features directly.
+  revcol::RevColModel model = revcol::RevColModel::load(kCkpt);
+  revcol::ImagenetPreprocess none;
+  none.mode = revcol::ResizeMode::None;
+  revcol::CkaCollector collector;
+  revcol::AnalysisOptions features_only;
+  features_only.precisions.clear();
+  features_only.modes.clear();
+  for (size_t i = 0; i < files.size(); ++i) {
+    const revcol::FloatArray chw = revcol::preprocessImagenet(revcol::loadImageRgb(files[i]), none);
+    ASSERT_TRUE(collector.add(chw, model.analyze(chw, features_only), int64_t(i / 3)));
+  }
+  const revcol::DisentanglementResult direct = collector.compute();
+  for (size_t c = 0; c < 4; ++c)
+    for (size_t l = 0; l < 4; ++l) {
+      EXPECT_NEAR(cka["vs_input"][c][l].get<double>(), direct.vs_input.values[c][l], 1e-6) << c << "," << l;
+      EXPECT_NEAR(cka["vs_labels"][c][l].get<double>(), direct.vs_labels->values[c][l], 1e-6) << c << "," << l;
+    }
+  const std::string csv = readAll(out / name / "cka.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 16);
+
+  // Resuming a finished export analyses the frames again for the CKA and writes the same file.
+  ASSERT_EQ(runCli(exportArgs(out, {in.string()}, {"--what", "cka", "--recursive", "--resume"})), 0);
+  json again = readJson(out / name / "cka.json");
+  EXPECT_EQ(again["vs_input"], cka["vs_input"]);
+  EXPECT_EQ(again["vs_labels"], cka["vs_labels"]);
+}
+
+TEST(Export, CkaOfFewerThanFourFramesIsAReportedFailure) {
+  const fs::path in = freshDir("revcol_export_cka_few"), out = freshDir("revcol_export_cka_few_out");
+  cv::imwrite((in / "only.png").string(), syntheticFrame(1, 64, 64));
+  EXPECT_EQ(runCli(exportArgs(out, {in.string()}, {"--what", "cka,features"})), 1);
+  const json manifest = readJson(out / "manifest.json");
+  ASSERT_FALSE(manifest["failures"].empty());
+  EXPECT_NE(manifest["failures"][0]["error"].get<std::string>().find("at least 4"), std::string::npos);
 }

@@ -12,6 +12,7 @@
 //                                      matching fingerprint and every file it lists) is what
 //                                      makes the frame finished for --resume
 //   NAME/results[SHARD].csv / .json    one row / record per frame, in frame order
+//   NAME/cka[SHARD].json / .csv        with cka: the heat maps over the input's (shard's) frames
 //   NAME/overlay[SHARD].mp4, NAME/features[SHARD].mp4   videos and webcams only
 //   manifest[SHARD].json               SHARD = ".shard-I-of-N" with sharding, else ""
 // KEY is f000123 (the frame's index in its source), plus _STEM for images of a folder.
@@ -41,7 +42,12 @@ struct ExportOptions {
   std::string out_dir;
   // What to write. Errors also put reconstruction errors in the CSV/JSON.
   bool overlay = true, features = true, errors = true, raw = false;
-  bool videos = true;  // MP4s of the overlay / feature grid for video and webcam inputs
+  // CKA heat maps of each input's frames (every column and level against the input pixels, and
+  // against labels for folders read recursively: the sub-folder under the input is the class).
+  // All frames of an input are analysed for it, finished ones too when resuming.
+  bool cka = false;
+  size_t cka_budget_bytes = size_t(1) << 30;  // features kept per input; later frames are left out
+  bool videos = true;                         // MP4s of the overlay / feature grid for video and webcam inputs
 
   FrameSourceOptions source;  // stride, time range, recursive (want_pixels is set by the exporter)
   ImagenetPreprocess preprocess;

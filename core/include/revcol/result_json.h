@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "revcol/analysis.h"
+#include "revcol/disentanglement.h"
 #include "revcol/model.h"
 
 namespace revcol {
@@ -14,6 +15,11 @@ nlohmann::json toJson(const ModelInfo& info);
 nlohmann::json toJson(const HeadOutput& head, const std::vector<std::string>& class_names);
 nlohmann::json toJson(const Reconstruction& reconstruction);
 nlohmann::json toJson(const AlphaStats& alpha);
+// {"images", "label_classes", "vs_input": [column][level], "vs_labels": [column][level] or null};
+// undefined CKA (NaN) is null.
+nlohmann::json toJson(const DisentanglementResult& result);
+// One row per (against, column, level): "against,column,level,cka".
+std::string disentanglementCsv(const DisentanglementResult& result);
 const char* toString(Precision precision);
 const char* toString(ReconstructionMode mode);
 

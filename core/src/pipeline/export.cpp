@@ -7,17 +7,22 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <cmath>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "export_files.h"
 #include "revcol/atomic_file.h"
+#include "revcol/disentanglement.h"
 #include "revcol/error.h"
 #include "revcol/feature_grid_image.h"
 #include "revcol/image_io.h"
 #include "revcol/npy.h"
+#include "revcol/result_json.h"
 #include "revcol/sha256.h"
 #include "revcol/version.h"
 
@@ -78,6 +83,7 @@ struct Item {
   json record;                // the frame record (written by render, or read back when resumed)
   cv::Mat overlay, features;  // for the MP4s of videos
   double infer_s = 0, render_s = 0;
+  json cka;  // End items with cka: the heat maps of the input (or {"error": ...})
 };
 
 class Exporter {
@@ -97,7 +103,7 @@ class Exporter {
     columns_ = arch.columns;
     fingerprint_ = makeFingerprint();
     plan();
-    analysis_.features = o.features || o.raw;
+    analysis_.features = o.features || o.raw || o.cka;
     analysis_.added_maps = false;
     analysis_.decoders = false;
     analysis_.precisions.clear();
@@ -141,7 +147,7 @@ class Exporter {
 
   std::string makeFingerprint() const {
     json f = {{"checkpoint_sha256", o_.checkpoint_sha256},
-              {"what", {o_.overlay, o_.features, o_.errors, o_.raw}},
+              {"what", {o_.overlay, o_.features, o_.errors, o_.raw, o_.cka}},
               {"preprocess", preprocessJson()},
               {"colormap", colormapName(o_.colormap)},
               {"cell", o_.cell},
@@ -278,8 +284,9 @@ class Exporter {
             }
             FrameSourceOptions so = o_.source;
             so.want_pixels = [this, &p](int64_t index) {
+              // CKA needs the features of every frame, so finished frames are decoded again.
               return ownsFrame(p, index) &&
-                     !(o_.resume && p.kind != SourceKind::Webcam && finished(p, frameKey(p, index)));
+                     (o_.cka || !(o_.resume && p.kind != SourceKind::Webcam && finished(p, frameKey(p, index))));
             };
             source_ = openFrameSource(p.input, so);
             begun_ = true;
@@ -301,7 +308,8 @@ class Exporter {
       it.kind = Item::Kind::Frame;
       it.input = cur_;
       it.key = frameKey(p, f.index);
-      it.resumed = f.status == Frame::Status::Skipped;
+      it.resumed = f.status == Frame::Status::Skipped ||
+                   (o_.cka && o_.resume && p.kind != SourceKind::Webcam && finished(p, it.key));
       if (f.status == Frame::Status::Failed) it.error = f.error;
       if (f.status == Frame::Status::Decoded) {
         try {
@@ -319,15 +327,56 @@ class Exporter {
   // ---- inference thread ---------------------------------------------------------------------------
 
   void infer(Item& it) {
-    if (it.kind != Item::Kind::Frame || it.resumed || !it.error.empty()) return;
+    if (o_.cka && it.kind == Item::Kind::Begin) startCka();
+    if (o_.cka && it.kind == Item::Kind::End) it.cka = finishCka();
+    if (it.kind != Item::Kind::Frame || !it.error.empty() || (it.resumed && !o_.cka)) return;
     const Clock::time_point t = Clock::now();
     try {
-      it.result = model_.analyze(it.chw, analysis_);
+      AnalysisResult result = model_.analyze(it.chw, analysis_);
+      if (o_.cka) addToCka(it, result);
+      if (!it.resumed) it.result = std::move(result);  // a finished frame only feeds the CKA
     } catch (const Error& e) {
       it.error = plans_[it.input].input + " frame " + std::to_string(it.frame.index) + ": " + e.what();
     }
     it.chw = FloatArray{};
     it.infer_s = secondsSince(t);
+  }
+
+  // ---- CKA over an input's frames (inference thread, frame order) ---------------------------------
+
+  void startCka() {
+    cka_.emplace(o_.cka_budget_bytes);
+    cka_class_.clear();
+    cka_names_ = json::array();
+    cka_left_out_ = 0;
+  }
+
+  // The class of a folder image read recursively: the sub-folder directly under the input.
+  int64_t ckaLabel(const Item& it) {
+    const InputPlan& p = plans_[it.input];
+    if (p.kind != SourceKind::Folder || !o_.source.recursive) return -1;
+    const fs::path rel = fs::path(it.frame.file).lexically_relative(p.input);
+    if (std::distance(rel.begin(), rel.end()) < 2) return -1;
+    const std::string name = rel.begin()->string();
+    auto [entry, added] = cka_class_.emplace(name, int64_t(cka_class_.size()));
+    if (added) cka_names_.push_back(name);
+    return entry->second;
+  }
+
+  void addToCka(const Item& it, const AnalysisResult& result) {
+    if (!cka_->add(it.chw, result, ckaLabel(it))) ++cka_left_out_;
+  }
+
+  json finishCka() {
+    json j;
+    try {
+      j = toJson(cka_->compute());
+    } catch (const Error& e) {
+      j = {{"error", e.what()}, {"images", cka_->images()}};
+    }
+    j["label_names"] = cka_names_;
+    j["left_out_over_memory_budget"] = cka_left_out_;
+    return j;
   }
 
   // ---- render threads -----------------------------------------------------------------------------
@@ -560,6 +609,7 @@ class Exporter {
         return;
       }
       if (it.kind == Item::Kind::End) {
+        if (o_.cka && !it.cka.is_null()) writeCka(p, it.cka, entry);
         results_json_.write("\n]\n}\n");
         csv_.commit();
         results_json_.commit();
@@ -605,6 +655,35 @@ class Exporter {
       entry["status"] = "failed";
     }
     reportProgress();
+  }
+
+  void writeCka(const InputPlan& p, json cka, json& entry) {
+    const std::string base = p.name + "/cka" + suffix_;
+    cka["input"] = p.input;
+    cka["checkpoint"] = {{"file", o_.checkpoint_file}, {"sha256", o_.checkpoint_sha256}};
+    cka["preprocess"] = preprocessJson();
+    cka["tool"] = "revcol-cli export " + versionString();
+    writeFileAtomic((out_ / (base + ".json")).string(), cka.dump(2) + "\n");
+    files_.push_back(base + ".json");
+    entry["cka"] = base + ".json";
+    if (cka.contains("error")) {
+      fail(p, nullptr, "CKA: " + cka["error"].get<std::string>());
+      return;
+    }
+    DisentanglementResult r;  // the CSV from the JSON just written, so both always agree
+    auto grid = [](const json& g) {
+      std::vector<std::array<double, 4>> v;
+      for (const json& column : g) {
+        std::array<double, 4> levels{};
+        for (size_t l = 0; l < 4; ++l) levels[l] = column[l].is_null() ? std::nan("") : column[l].get<double>();
+        v.push_back(levels);
+      }
+      return v;
+    };
+    r.vs_input = {"input", grid(cka["vs_input"])};
+    if (!cka["vs_labels"].is_null()) r.vs_labels = CkaHeatmap{"labels", grid(cka["vs_labels"])};
+    writeFileAtomic((out_ / (base + ".csv")).string(), disentanglementCsv(r));
+    files_.push_back(base + ".csv");
   }
 
   json& inputEntry(size_t input) {
@@ -698,6 +777,12 @@ class Exporter {
   std::unique_ptr<FrameSource> source_;
   bool begun_ = false;
   bool ended_on_stop_ = false;
+
+  // inference thread: CKA of the current input
+  std::optional<CkaCollector> cka_;
+  std::map<std::string, int64_t> cka_class_;
+  json cka_names_ = json::array();
+  int64_t cka_left_out_ = 0;
 
   // writer thread
   exporter::StreamedFile csv_, results_json_;

@@ -1,5 +1,8 @@
 #include "revcol/result_json.h"
 
+#include <cmath>
+#include <cstdio>
+
 namespace revcol {
 
 const char* toString(Precision precision) { return precision == Precision::Float64 ? "fp64" : "fp32"; }
@@ -54,6 +57,37 @@ nlohmann::json toJson(const Reconstruction& r) {
 nlohmann::json toJson(const AlphaStats& a) {
   return {{"min_abs", a.min_abs},   {"mean_abs", a.mean_abs}, {"max_abs", a.max_abs},
           {"channels", a.channels}, {"clamped", a.clamped},   {"negative", a.negative}};
+}
+
+nlohmann::json toJson(const DisentanglementResult& r) {
+  auto grid = [](const CkaHeatmap& map) {
+    nlohmann::json columns = nlohmann::json::array();
+    for (const auto& column : map.values) {
+      nlohmann::json levels = nlohmann::json::array();
+      for (double v : column) levels.push_back(std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr));
+      columns.push_back(levels);
+    }
+    return columns;
+  };
+  return {{"method", "linear CKA, unbiased HSIC (tools/visual.py); values [column][level]; null where undefined"},
+          {"images", r.images},
+          {"label_classes", r.label_classes},
+          {"vs_input", grid(r.vs_input)},
+          {"vs_labels", r.vs_labels ? grid(*r.vs_labels) : nlohmann::json(nullptr)}};
+}
+
+std::string disentanglementCsv(const DisentanglementResult& r) {
+  std::string csv = "against,column,level,cka\n";
+  for (const CkaHeatmap* map : {&r.vs_input, r.vs_labels ? &*r.vs_labels : nullptr}) {
+    if (!map) continue;
+    for (size_t c = 0; c < map->values.size(); ++c)
+      for (size_t l = 0; l < 4; ++l) {
+        char v[40];
+        std::snprintf(v, sizeof v, "%.17g", map->values[c][l]);
+        csv += map->against + "," + std::to_string(c) + "," + std::to_string(l) + "," + v + "\n";
+      }
+  }
+  return csv;
 }
 
 }  // namespace revcol
