@@ -4,8 +4,11 @@
 #include <QCommandLineParser>
 #include <QTimer>
 #include <cstdio>
+#include <memory>
 
+#include "disentanglement_panel.h"
 #include "main_window.h"
+#include "revcol/error.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -21,11 +24,16 @@ int main(int argc, char** argv) {
   QCommandLineOption display("explorer-mode", "Column explorer display: mean, l2, channel, pca or added.", "MODE");
   QCommandLineOption cell("cell", "Open this cell of the column explorer in the detail view.", "COL,LEVEL");
   QCommandLineOption chain("chain", "Show the chain-mode reconstruction errors.");
+  QCommandLineOption play("play",
+                          "Play the opened folder or video through once (with --screenshot: shoot at the end).");
+  QCommandLineOption cka("cka", "Compute the CKA heat maps over FOLDER (class sub-folders as labels).", "FOLDER");
   parser.addOption(checkpoint);
   parser.addOption(screenshot);
   parser.addOption(display);
   parser.addOption(cell);
   parser.addOption(chain);
+  parser.addOption(play);
+  parser.addOption(cka);
   parser.addPositionalArgument("input", "Image, folder of images, video file or webcam:N to open.");
   parser.process(app);
 
@@ -69,5 +77,28 @@ int main(int argc, char** argv) {
   if (parser.isSet(checkpoint)) window.openCheckpoint(parser.value(checkpoint));
   const QStringList inputs = parser.positionalArguments();
   if (!inputs.isEmpty()) window.openInput(inputs.front());
+  if (parser.isSet(play)) {
+    // Start once the first frame is shown (the model and the video's frame count are known then).
+    auto started = std::make_shared<bool>(false);
+    QObject::connect(&window, &revcol::studio::MainWindow::frameShown, &window, [&window, started](int) {
+      if (*started) return;
+      *started = true;
+      window.setPlaying(true);
+    });
+  }
+  if (parser.isSet(cka)) {
+    const QString folder = parser.value(cka);
+    auto requested = std::make_shared<bool>(false);
+    QObject::connect(&window, &revcol::studio::MainWindow::becameIdle, &window, [&window, folder, requested]() {
+      if (*requested) return;  // once, after the model (and any input) are done
+      *requested = true;
+      try {
+        window.showDock("Disentanglement (CKA)");
+        window.computeCka(revcol::studio::ckaRequestForFolder(folder, true, 128));
+      } catch (const revcol::Error& e) {
+        std::fprintf(stderr, "revcol-studio: %s\n", e.what());
+      }
+    });
+  }
   return app.exec();
 }

@@ -135,7 +135,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), cache_(cacheBudge
   connect(explorer_, &ColumnExplorer::cellActivated, this, &MainWindow::showCell);
   connect(player_, &widgets::PlayerBar::frameRequested, this, &MainWindow::showPosition);
   connect(player_, &widgets::PlayerBar::playingChanged, this, [this](bool playing) {
-    if (!playing) return;
+    if (!playing) {
+      if (pending_ == 0) emit becameIdle();
+      return;
+    }
     since_frame_shown_.invalidate();
     if (!sequence_.live() && position_ + 1 >= sequence_.frames)
       showPosition(0);  // play from the start again
@@ -224,6 +227,9 @@ void MainWindow::buildDocks() {
   overlay_controls_ = new widgets::OverlayControls(this);
   connect(overlay_controls_, &widgets::OverlayControls::changed, this, &MainWindow::updateInputImage);
   addDock("Detections / segments", overlay_controls_, Qt::LeftDockWidgetArea);
+  // Readable panels: the predictions' bars and the overlay sliders need room.
+  for (QWidget* w : std::initializer_list<QWidget*>{model_panel_, predictions_, overlay_controls_})
+    w->setMinimumWidth(250);
 
   auto* err = new QWidget(this);
   auto* err_layout = new QVBoxLayout(err);
@@ -408,6 +414,8 @@ void MainWindow::showError(const QString& message) {
   message_->show();
 }
 
+bool MainWindow::idle() const { return pending_ == 0 && !player_->playing(); }
+
 void MainWindow::startJob() {
   ++pending_;
   progress_->setRange(0, 0);
@@ -420,7 +428,7 @@ void MainWindow::finishJob() {
   if (pending_ == 0) {
     progress_->hide();
     cancel_->hide();
-    emit becameIdle();
+    if (!player_->playing()) emit becameIdle();
   }
 }
 
@@ -469,6 +477,12 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 }
 
 void MainWindow::setDisplayMode(int mode) { explorer_->setMode(mode); }
+void MainWindow::showDock(const QString& title) {
+  if (auto* d = findChild<QDockWidget*>(title)) {
+    d->show();
+    d->raise();
+  }
+}
 void MainWindow::setChainMode(bool chain) {
   error_mode_->setCurrentIndex(chain ? 1 : 0);
   error_overlay_->setChecked(true);

@@ -82,11 +82,13 @@ class MainWindow : public QMainWindow {
   bool exportTo(ExportKind kind, const QString& path);
 
   // True once everything asked for has been computed or has failed (for --screenshot).
-  bool idle() const { return pending_ == 0; }
+  // (Playback counts as work: a playing video is not idle between frames.)
+  bool idle() const;
   bool hadError() const { return had_error_; }
   QString errorMessage() const;
 
   // Scripted views (command line, screenshots).
+  void showDock(const QString& title);  // shows and raises a dock by its title
   void setDisplayMode(int mode);
   void setChainMode(bool chain);
   void selectCellWhenReady(int column, int level);

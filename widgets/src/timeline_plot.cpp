@@ -16,6 +16,10 @@ TimelinePlot::TimelinePlot(QWidget* parent) : QWidget(parent) {
   plot_ = new QCustomPlot(this);
   plot_->setMouseTracking(true);
   plot_->xAxis->setLabel("frame");
+  QSharedPointer<QCPAxisTickerFixed> frames(new QCPAxisTickerFixed);  // whole frames only
+  frames->setTickStep(1.0);
+  frames->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+  plot_->xAxis->setTicker(frames);
   plot_->yAxis->setScaleType(QCPAxis::stLogarithmic);
   plot_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
   plot_->yAxis->setNumberFormat("eb");
