@@ -4,6 +4,7 @@
 // detector.h for the image-level facade with mmdet's resize / normalise / pad pipeline.
 //
 // Threading: a DetectionModel is not thread-safe; one worker thread owns it (as RevColModel).
+#include <revcol/ablation.h>
 #include <revcol/architecture.h>
 #include <revcol/float_array.h>
 #include <revcol/model.h>
@@ -33,6 +34,7 @@ struct DetTestConfig {
   float nms_iou = 0.5f;     // per class
   int max_per_img = 100;
   float mask_thr = 0.5f;  // a mask pixel is set when its probability is >= this
+  Ablation ablation;      // an intervention on the backbone (none by default)
 };
 
 // Which heads the checkpoint holds, read from its weights (and target stds from meta.config).

@@ -33,6 +33,7 @@ struct DetectOptions {
   int scale_short = 800;
   float score_thr = 0.05f;
   bool raw = false;  // keep the intermediate tensors (DetectResult::raw)
+  Ablation ablation;  // an intervention on the backbone (none by default)
 };
 
 struct DetectedObject {

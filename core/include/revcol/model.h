@@ -4,6 +4,7 @@
 //
 // Threading: a RevColModel is not thread-safe. One worker thread owns it and calls classify() /
 // analyze() in turn (see DESIGN: InferenceWorker). Moving it to another thread between calls is fine.
+#include <revcol/ablation.h>
 #include <revcol/analysis.h>
 #include <revcol/architecture.h>
 #include <revcol/float_array.h>
@@ -59,6 +60,8 @@ class RevColModel {
   // decoders then return a smaller image). Returns every classification head (empty list for a
   // backbone-only model). Throws revcol::Error on a bad shape.
   std::vector<HeadOutput> classify(const FloatArray& chw, int top_k = 5);
+  // The same with an intervention on the backbone (see ablation.h): the heads of the columns run.
+  std::vector<HeadOutput> classify(const FloatArray& chw, int top_k, const Ablation& ablation);
 
   // Features of every column, what each column added, reversible-reconstruction errors, alpha
   // statistics, head logits and decoder images: see AnalysisOptions / AnalysisResult.

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "revcol/ablation.h"
 #include "revcol/architecture.h"
 #include "revcol/float_array.h"
 
@@ -39,6 +40,7 @@ struct SegmentOptions {
   std::optional<cv::Size> crop, stride;
   bool features = false;      // keep backbone levels and decode-head logits of every pass
   bool final_logits = false;  // keep the pre-softmax logits at the original size (large)
+  Ablation ablation;          // an intervention on the backbone (none by default)
 };
 
 struct ClassShare {

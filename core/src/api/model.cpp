@@ -137,6 +137,15 @@ std::vector<HeadOutput> RevColModel::classify(const FloatArray& chw, int top_k) 
   return impl_->heads(result.logits, top_k);
 }
 
+std::vector<HeadOutput> RevColModel::classify(const FloatArray& chw, int top_k, const Ablation& ablation) {
+  torch::NoGradGuard no_grad;
+  ForwardOptions opts;
+  opts.decoders = false;
+  opts.ablation = &ablation;
+  auto result = impl_->net->forward(impl_->input(chw), opts);
+  return impl_->heads(result.logits, top_k);
+}
+
 AnalysisResult RevColModel::analyze(const FloatArray& chw, const AnalysisOptions& options) {
   torch::NoGradGuard no_grad;
   auto& net = *impl_->net;

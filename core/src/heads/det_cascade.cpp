@@ -143,6 +143,7 @@ CascadeResult CascadeMaskRCNNImpl::forward(const torch::Tensor& input, const Det
   ForwardOptions fo;
   fo.heads = false;
   fo.decoders = false;
+  fo.ablation = &cfg.ablation;
   const ForwardResult bb = backbone_->forward(input, fo);
   result.backbone = bb.last;
   result.timings.backbone_ms = msSince(t0, device);

@@ -43,10 +43,11 @@ struct SegmentationNetwork::Impl {
   torch::Device device{torch::kCPU};
 
   // mmseg EncoderDecoder.encode_decode: backbone, decode head, bilinear resize to the input size.
-  torch::Tensor encodeDecode(const torch::Tensor& img, SegPass* pass) {
+  torch::Tensor encodeDecode(const torch::Tensor& img, SegPass* pass, const Ablation& ablation) {
     ForwardOptions fo;
     fo.heads = false;
     fo.decoders = false;
+    fo.ablation = &ablation;
     ForwardResult f = backbone->forward(img, fo);
     std::vector<torch::Tensor> levels(f.last.begin(), f.last.end());
     torch::Tensor out = head->forward(levels);
@@ -119,7 +120,7 @@ SegRunOutput SegmentationNetwork::run(const FloatArray& chw, int original_h, int
   torch::Tensor logits;
   if (!o.slide) {
     SegPass pass{0, 0, int(w_img), int(h_img), {}, {}};
-    logits = m.encodeDecode(img, o.keep_features ? &pass : nullptr);
+    logits = m.encodeDecode(img, o.keep_features ? &pass : nullptr, o.ablation);
     result.passes.push_back(std::move(pass));
   } else {
     if (o.crop_h < 1 || o.crop_w < 1 || o.stride_h < 1 || o.stride_w < 1)
@@ -140,7 +141,7 @@ SegRunOutput SegmentationNetwork::run(const FloatArray& chw, int original_h, int
         using torch::indexing::Slice;
         const torch::Tensor crop = img.index({Slice(), Slice(), Slice(y1, y2), Slice(x1, x2)});
         SegPass pass{int(x1), int(y1), int(x2 - x1), int(y2 - y1), {}, {}};
-        torch::Tensor crop_logits = m.encodeDecode(crop, o.keep_features ? &pass : nullptr);
+        torch::Tensor crop_logits = m.encodeDecode(crop, o.keep_features ? &pass : nullptr, o.ablation);
         result.passes.push_back(std::move(pass));
         // preds += F.pad(crop_logits, ...): the padding adds exact zeros elsewhere.
         preds.index({Slice(), Slice(), Slice(y1, y2), Slice(x1, x2)}).add_(crop_logits);

@@ -4,6 +4,7 @@
 // (resize, normalise) is in pipeline/mmseg_preprocess; this part starts at the normalised tensor.
 //
 // Threading: not thread-safe; one worker owns it (DESIGN: InferenceWorker).
+#include <revcol/ablation.h>
 #include <revcol/architecture.h>
 #include <revcol/float_array.h>
 
@@ -35,6 +36,7 @@ struct SegRunOptions {
   int stride_h = 341, stride_w = 341;
   bool keep_features = false;      // fill SegPass::levels and SegPass::decode_logits
   bool keep_final_logits = false;  // fill SegRunOutput::final_logits (classes x H x W, large)
+  Ablation ablation;               // an intervention on the backbone (none by default)
 };
 
 // One encode_decode call: the whole image, or one crop of the slide grid.

@@ -93,6 +93,20 @@ torch::Tensor RevColNetImpl::decoder(int k, const torch::Tensor& c3) {
   return decoders_.at(static_cast<size_t>(k))(c3);
 }
 
+namespace {
+
+// Applies `a` to column `column`'s output; false when the forward should stop after this column.
+bool applyAblation(const Ablation& a, int column, Levels& c) {
+  if (a.kind == Ablation::Kind::StopAfterColumn) return column < a.column;
+  if (column != a.column || a.level < 0 || a.level > 3) return true;
+  torch::Tensor& t = c[size_t(a.level)];
+  if (a.kind == Ablation::Kind::ZeroLevel) t = torch::zeros_like(t);
+  if (a.kind == Ablation::Kind::MeanLevel) t = t.mean({2, 3}, true).expand_as(t).contiguous();
+  return true;
+}
+
+}  // namespace
+
 ForwardResult RevColNetImpl::forward(const torch::Tensor& input, const ForwardOptions& options,
                                      const ColumnSink& sink) {
   if (input.dim() != 4 || input.size(1) != 3) throw Error("RevCol input must be N x 3 x H x W");
@@ -106,6 +120,7 @@ ForwardResult RevColNetImpl::forward(const torch::Tensor& input, const ForwardOp
     ColumnOutput out;
     out.column = i;
     out.c = subnets_[static_cast<size_t>(i)](result.stem, c, options.added ? &out.added : nullptr);
+    const bool go_on = !options.ablation || applyAblation(*options.ablation, i, out.c);
     c = out.c;
     result.columns_done = i + 1;
     if (options.heads) {
@@ -117,6 +132,7 @@ ForwardResult RevColNetImpl::forward(const torch::Tensor& input, const ForwardOp
         if (decoder_columns_[k] == i) result.images.push_back(decoders_[k](c[3]));
     }
     if (sink && !sink(out)) break;
+    if (!go_on) break;
   }
   result.last = c;
   return result;

@@ -1,6 +1,7 @@
 #pragma once
 // The RevCol network (models/revcol.py FullNet, models/revcol_huge.py RevColHuge, and the
 // mmdet/mmseg backbones, which share the state-dict names of FullNet without heads).
+#include <revcol/ablation.h>
 #include <revcol/architecture.h>
 
 #include "nn/modules.h"
@@ -75,9 +76,10 @@ struct ColumnOutput {
 using ColumnSink = std::function<bool(const ColumnOutput&)>;
 
 struct ForwardOptions {
-  bool heads = true;     // run the classification heads
-  bool decoders = true;  // run the image decoders
-  bool added = false;    // fill ColumnOutput::added for the sink
+  bool heads = true;                   // run the classification heads
+  bool decoders = true;                // run the image decoders
+  bool added = false;                  // fill ColumnOutput::added for the sink
+  const Ablation* ablation = nullptr;  // applied to each column's output before anything reads it
 };
 
 struct ForwardResult {

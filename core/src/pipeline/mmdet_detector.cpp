@@ -29,6 +29,7 @@ DetectResult Detector::detect(const cv::Mat& rgb, const DetectOptions& options) 
   DetectResult result;
   result.preprocess_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   DetTestConfig cfg;
+  cfg.ablation = options.ablation;
   cfg.score_thr = options.score_thr;
   DetectionOutput out = model_.run(in.chw, in.meta, cfg, options.raw);
   result.meta = in.meta;

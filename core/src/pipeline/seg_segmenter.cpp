@@ -172,6 +172,7 @@ SegmentResult Segmenter::segment(const cv::Mat& rgb, const SegmentOptions& optio
   ro.stride_w = s.stride.width;
   ro.keep_features = options.features;
   ro.keep_final_logits = options.final_logits;
+  ro.ablation = options.ablation;
   SegRunOutput out = impl_->net.run(mmsegNormalize(resized), rgb.rows, rgb.cols, ro);
 
   const int64_t n = impl_->info.num_classes;
