@@ -33,11 +33,16 @@ LevelError compareLevel(const torch::Tensor& recovered, const torch::Tensor& tru
 std::vector<ColumnReconstruction> reconstruct(RevColNetImpl& net, const torch::Tensor& x,
                                               const std::vector<Levels>& features, ReconstructionMode mode,
                                               const std::function<void()>& tick) {
+  return reconstruct([&](int i, const Levels& c) { return invertColumn(*net.subnet(i), x, c); }, features, mode, tick);
+}
+
+std::vector<ColumnReconstruction> reconstruct(const ColumnInverse& invert, const std::vector<Levels>& features,
+                                              ReconstructionMode mode, const std::function<void()>& tick) {
   std::vector<ColumnReconstruction> out(features.size() > 1 ? features.size() - 1 : 0);
   Levels current = features.empty() ? Levels{} : features.back();
   for (int i = static_cast<int>(features.size()) - 1; i >= 1; --i) {
     const Levels& from = mode == ReconstructionMode::Step ? features[static_cast<size_t>(i)] : current;
-    current = invertColumn(*net.subnet(i), x, from);
+    current = invert(i, from);
     auto& r = out[static_cast<size_t>(i - 1)];
     r.target = i - 1;
     for (int l = 0; l < 4; ++l) r.levels[l] = compareLevel(current[l], features[static_cast<size_t>(i - 1)][l]);

@@ -24,6 +24,11 @@ LevelError compareLevel(const torch::Tensor& recovered, const torch::Tensor& tru
 std::vector<ColumnReconstruction> reconstruct(RevColNetImpl& net, const torch::Tensor& x,
                                               const std::vector<Levels>& features, ReconstructionMode mode,
                                               const std::function<void()>& tick = {});
+// The same with any inversion: invert(i, c) returns the features of column i-1 from those of i
+// (the fast path's FastRevColNet::invertColumn).
+using ColumnInverse = std::function<Levels(int column, const Levels& c)>;
+std::vector<ColumnReconstruction> reconstruct(const ColumnInverse& invert, const std::vector<Levels>& features,
+                                              ReconstructionMode mode, const std::function<void()>& tick = {});
 
 // |alpha| statistics of one level: `clamped` (as used) and `raw` (as stored; may be undefined).
 AlphaStats alphaStats(const torch::Tensor& clamped, const torch::Tensor& raw);

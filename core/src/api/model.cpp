@@ -4,6 +4,8 @@
 #include "analysis/reconstruction.h"
 #include "api/tensor_convert.h"
 #include "checkpoint/checkpoint.h"
+#include "nn/cpu_runtime.h"
+#include "nn/fast_revcol.h"
 #include "nn/revcol_net.h"
 #include "nn/weights.h"
 
@@ -40,13 +42,58 @@ std::vector<TopClass> topClasses(const torch::Tensor& logits, int k) {
   return out;
 }
 
+// The fast path must reproduce the plain modules on this network's own weights before it is
+// trusted: every level of every column on a small random image, within 1e-5 relative L2 (the
+// fast-path tests' tolerance).
+bool fastPathAgrees(RevColNetImpl& net, FastRevColNet& fast) {
+  torch::NoGradGuard no_grad;
+  // A generator of its own: the global one (torch::manual_seed) is left as the caller set it.
+  auto input = torch::randn({1, 3, 64, 64}, at::detail::createCPUGenerator(0x5eed), torch::kFloat32);
+  std::vector<Levels> plain, quick;
+  ForwardOptions opts;
+  opts.heads = opts.decoders = false;
+  net.forward(input, opts, [&](const ColumnOutput& o) { return plain.push_back(o.c), true; });
+  fast.forward(input, opts, [&](const ColumnOutput& o) { return quick.push_back(o.c), true; });
+  if (plain.size() != quick.size()) return false;
+  for (size_t i = 0; i < plain.size(); ++i)
+    for (int l = 0; l < 4; ++l) {
+      auto want = plain[i][l].to(torch::kFloat64), got = quick[i][l].to(torch::kFloat64);
+      double norm = want.norm().item<double>(), err = (got - want).norm().item<double>();
+      if (!(err <= 1e-5 * norm)) return false;
+    }
+  return true;
+}
+
 }  // namespace
 
 struct RevColModel::Impl {
   ModelInfo info;
   torch::Device device = torch::kCPU;
   RevColNet net{nullptr};
-  RevColNet net64{nullptr};  // float64 twin for reconstruction, built on first use
+  RevColNet net64{nullptr};             // float64 twin for reconstruction, built on first use
+  std::unique_ptr<FastRevColNet> fast;  // CPU float32 inference path; null: the plain modules
+  int threads = 0;                      // LoadOptions::threads
+
+  // Process-wide CPU settings, then the fast path if it applies and agrees with the plain one.
+  void prepare(const LoadOptions& options) {
+    threads = options.threads;
+    if (!device.is_cpu()) return;
+    keepActivationsMapped();
+    configureCpuThreads(threads);
+    if (!options.fast || !FastRevColNet::supports(*net)) return;
+    fast = std::make_unique<FastRevColNet>(*net);
+    if (!fastPathAgrees(*net, *fast)) fast.reset();
+  }
+
+  // OpenMP's thread count belongs to the calling thread: a worker thread that did not load the
+  // model would otherwise run on libtorch's default.
+  void enterCall() const {
+    if (device.is_cpu()) configureCpuThreads(threads);
+  }
+
+  ForwardResult forward(const torch::Tensor& x, const ForwardOptions& opts, const ColumnSink& sink = {}) {
+    return fast ? fast->forward(x, opts, sink) : net->forward(x, opts, sink);
+  }
 
   RevColNetImpl& doubleNet() {
     if (!net64) {
@@ -98,6 +145,7 @@ RevColModel RevColModel::load(const std::string& path, const LoadOptions& option
   }
   impl->net->to(impl->device);
   impl->net->eval();
+  impl->prepare(options);
   auto& info = impl->info;
   info.file = path;
   info.weights_source = ck.weights_source;
@@ -120,6 +168,7 @@ RevColModel RevColModel::random(const Architecture& arch_in, uint64_t seed, cons
   randomizeWeights(*impl->net, seed);
   impl->net->to(impl->device);
   impl->net->eval();
+  impl->prepare(options);
   auto& info = impl->info;
   info.weights_source = "random";
   info.device = impl->device.str();
@@ -130,10 +179,11 @@ RevColModel RevColModel::random(const Architecture& arch_in, uint64_t seed, cons
 const ModelInfo& RevColModel::info() const { return impl_->info; }
 
 std::vector<HeadOutput> RevColModel::classify(const FloatArray& chw, int top_k) {
+  impl_->enterCall();
   torch::NoGradGuard no_grad;
   ForwardOptions opts;
   opts.decoders = false;
-  auto result = impl_->net->forward(impl_->input(chw), opts);
+  auto result = impl_->forward(impl_->input(chw), opts);
   return impl_->heads(result.logits, top_k);
 }
 
@@ -147,6 +197,7 @@ std::vector<HeadOutput> RevColModel::classify(const FloatArray& chw, int top_k, 
 }
 
 AnalysisResult RevColModel::analyze(const FloatArray& chw, const AnalysisOptions& options) {
+  impl_->enterCall();
   torch::NoGradGuard no_grad;
   auto& net = *impl_->net;
   const int n = net.architecture().columns;
@@ -165,7 +216,7 @@ AnalysisResult RevColModel::analyze(const FloatArray& chw, const AnalysisOptions
   ForwardOptions fwd;
   fwd.decoders = options.decoders;
   fwd.added = options.added_maps;
-  auto forward = net.forward(x, fwd, [&](const ColumnOutput& out) {
+  auto forward = impl_->forward(x, fwd, [&](const ColumnOutput& out) {
     features.push_back(out.c);
     ColumnAnalysis col;
     col.column = out.column;
@@ -202,7 +253,10 @@ AnalysisResult RevColModel::analyze(const FloatArray& chw, const AnalysisOptions
       Reconstruction rec;
       rec.precision = precision;
       rec.mode = mode;
-      rec.columns = reconstruct(*model, stem, feats, mode, tick);
+      FastRevColNet* fast = precision == Precision::Float32 ? impl_->fast.get() : nullptr;
+      rec.columns =
+          fast ? reconstruct([&](int i, const Levels& c) { return fast->invertColumn(i, stem, c); }, feats, mode, tick)
+               : reconstruct(*model, stem, feats, mode, tick);
       result.reconstructions.push_back(std::move(rec));
     }
   }

@@ -1,0 +1,63 @@
+#include "nn/cpu_runtime.h"
+
+#include <ATen/Parallel.h>
+
+#include <dlfcn.h>
+#include <malloc.h>
+
+#include <algorithm>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+
+namespace revcol {
+namespace {
+
+// OpenBLAS's own setter, found at run time: libtorch reaches OpenBLAS through the libblas.so.3
+// alternative, so the symbol may be absent (reference BLAS, BLIS) and then there is nothing to do.
+void setBlasThreads(int n) {
+  using Setter = void (*)(int);
+  for (const char* name : {"openblas_set_num_threads", "goto_set_num_threads"}) {
+    if (auto fn = reinterpret_cast<Setter>(dlsym(RTLD_DEFAULT, name))) {
+      fn(n);
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+int physicalCores() {
+  std::ifstream in("/proc/cpuinfo");
+  std::set<std::pair<std::string, std::string>> cores;  // (physical id, core id)
+  std::string line, physical = "0";
+  while (std::getline(in, line)) {
+    auto value = [&] { return line.substr(line.find(':') + 1); };
+    if (line.rfind("physical id", 0) == 0) physical = value();
+    if (line.rfind("core id", 0) == 0) cores.insert({physical, value()});
+  }
+  if (!cores.empty()) return static_cast<int>(cores.size());
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+int configureCpuThreads(int threads) {
+  static const int cores = physicalCores();
+  const int n = threads > 0 ? threads : cores;
+  setBlasThreads(1);
+  if (at::get_num_threads() != n) at::set_num_threads(n);
+  return n;
+}
+
+void keepActivationsMapped() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    constexpr int kOneGiB = 1 << 30;
+    mallopt(M_MMAP_THRESHOLD, kOneGiB);
+    mallopt(M_TRIM_THRESHOLD, kOneGiB);
+  });
+}
+
+}  // namespace revcol

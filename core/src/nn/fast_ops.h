@@ -1,0 +1,52 @@
+#pragma once
+// Operations of the fast RevCol path on channels-last activations: every feature map is an
+// N x H x W x C contiguous tensor ("NHWC"), so 1x1 convolutions and Linear layers are plain matrix
+// products over N*H*W rows and no permute copies are made between blocks. Inference only (no
+// autograd); float32.
+#include <ATen/ATen.h>
+
+#include <vector>
+
+namespace revcol::fast {
+
+// N x C x H x W view of an NHWC tensor (channels-last strides, no copy) and back. toNhwc copies
+// only when `nchw` is not already channels-last.
+at::Tensor nchwView(const at::Tensor& nhwc);
+at::Tensor toNhwc(const at::Tensor& nchw);
+
+// LayerNorm over the last dimension, eps 1e-6 (both of RevCol's LayerNorm forms, channels-first
+// and channels-last, normalise over C, which is the last dimension here).
+struct Norm {
+  at::Tensor weight, bias;
+  at::Tensor operator()(const at::Tensor& nhwc) const;
+};
+
+// A k x k convolution (stride s, padding p, groups g) of an NHWC map, through oneDNN's channels-
+// last kernels; returns NHWC.
+struct Conv {
+  at::Tensor weight, bias;
+  int64_t stride = 1, padding = 0, groups = 1;
+  at::Tensor operator()(const at::Tensor& nhwc) const;
+};
+
+// ConvNeXt block with the layer scale folded into pwconv2 (w2t = (gamma * W2)^T, b2 = gamma * b2):
+// x += pwconv2'(GELU(pwconv1(LN(dwconv(x))))), in place on x.
+struct Block {
+  Conv dwconv;
+  Norm norm;
+  at::Tensor w1t, b1, w2t, b2;  // transposed Linear weights: K x N, contiguous
+  void apply(at::Tensor& x) const;
+};
+
+// UpSampleConvnext without the upsampling: Linear + LN over channels of the coarse map.
+struct Up {
+  at::Tensor wt, b;
+  Norm norm;
+  at::Tensor operator()(const at::Tensor& nhwc) const;
+};
+
+// fine += nearest-upsampled coarse (size-based nearest, as UpSample does): a broadcast add without
+// materialising the upsampled map when the sizes are exact multiples.
+void addNearest(at::Tensor& fine, const at::Tensor& coarse);
+
+}  // namespace revcol::fast

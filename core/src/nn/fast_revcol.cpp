@@ -1,0 +1,171 @@
+#include "nn/fast_revcol.h"
+
+#include <revcol/error.h>
+
+#include <string>
+
+namespace revcol {
+namespace {
+
+using fast::nchwView;
+using fast::toNhwc;
+
+class Weights {
+ public:
+  explicit Weights(RevColNetImpl& net) : params_(net.named_parameters(true)) {}
+  at::Tensor operator()(const std::string& name) const {
+    const auto* t = params_.find(name);
+    if (!t) throw Error("fast path: no parameter " + name);
+    return t->detach().to(at::kFloat).clone();
+  }
+  bool has(const std::string& name) const { return params_.find(name) != nullptr; }
+
+ private:
+  torch::OrderedDict<std::string, torch::Tensor> params_;
+};
+
+fast::Norm norm(const Weights& w, const std::string& p) { return {w(p + ".weight"), w(p + ".bias")}; }
+
+fast::Conv conv(const Weights& w, const std::string& p, int64_t stride, int64_t padding, int64_t groups) {
+  return {w(p + ".weight"), w(p + ".bias"), stride, padding, groups};
+}
+
+fast::Block block(const Weights& w, const std::string& p, int64_t kernel) {
+  fast::Block b;
+  auto dw = w(p + ".dwconv.weight");
+  b.dwconv = {dw, w(p + ".dwconv.bias"), 1, (kernel - 1) / 2, dw.size(0)};
+  b.norm = norm(w, p + ".norm");
+  b.w1t = w(p + ".pwconv1.weight").t().contiguous();
+  b.b1 = w(p + ".pwconv1.bias");
+  auto gamma = w(p + ".gamma");
+  b.w2t = (w(p + ".pwconv2.weight") * gamma.unsqueeze(1)).t().contiguous();
+  b.b2 = w(p + ".pwconv2.bias") * gamma;
+  return b;
+}
+
+fast::Up up(const Weights& w, const std::string& p) {
+  return {w(p + ".channel_reschedule.0.weight").t().contiguous(), w(p + ".channel_reschedule.0.bias"),
+          norm(w, p + ".channel_reschedule.1")};
+}
+
+}  // namespace
+
+bool FastRevColNet::supports(const RevColNetImpl& net) {
+  for (const auto& p : net.parameters())
+    if (!p.device().is_cpu() || p.scalar_type() != at::kFloat) return false;
+  return true;
+}
+
+FastRevColNet::FastRevColNet(RevColNetImpl& net)
+    : net_(&net), head_columns_(headColumns(net.architecture())), decoder_columns_(decoderColumns(net.architecture())) {
+  if (!supports(net)) throw Error("the fast path runs float32 networks on the CPU only");
+  const Architecture& arch = net.architecture();
+  Weights w(net);
+  stem_conv_ = conv(w, "stem.0", 4, 0, 1);
+  stem_norm_ = norm(w, "stem.1");
+  for (int i = 0; i < arch.columns; ++i) {
+    const std::string s = "subnet" + std::to_string(i);
+    Column col;
+    col.first = i == 0;
+    for (int l = 0; l < 4; ++l) {
+      col.alpha[l] = net.subnet(i)->alpha[l].detach().to(at::kFloat).flatten().clone();
+      const std::string p = s + ".level" + std::to_string(l);
+      Level& lv = col.levels[l];
+      lv.has_down = l > 0;
+      if (lv.has_down) {
+        lv.down = conv(w, p + ".fusion.down.0", 2, 0, 1);
+        lv.down_norm = norm(w, p + ".fusion.down.1");
+      }
+      lv.has_up = w.has(p + ".fusion.up.channel_reschedule.0.weight");
+      if (lv.has_up) lv.up = up(w, p + ".fusion.up");
+      lv.has_up2 = w.has(p + ".fusion.up2.channel_reschedule.0.weight");
+      if (lv.has_up2) lv.up2 = up(w, p + ".fusion.up2");
+      for (int64_t b = 0; b < arch.layers[l]; ++b)
+        lv.blocks.push_back(block(w, p + ".blocks." + std::to_string(b), arch.kernel_size));
+    }
+    columns_.push_back(std::move(col));
+  }
+}
+
+// NHWC in, NHWC out. Summation order of the official Fusion: up + down (RevCol-H level 0:
+// down + up + up2); float addition of two terms is commutative, so `down += up` is the same.
+at::Tensor FastRevColNet::level(const Column& col, int l, const at::Tensor& c_down, const at::Tensor& c_up,
+                                const at::Tensor& c_up3) const {
+  const Level& lv = col.levels[l];
+  at::Tensor x = lv.has_down ? lv.down_norm(lv.down(c_down)) : c_down.clone();  // blocks work in place
+  if (!col.first && lv.has_up) fast::addNearest(x, lv.up(c_up));
+  if (!col.first && lv.has_up2) fast::addNearest(x, lv.up2(c_up3));
+  for (const auto& b : lv.blocks) b.apply(x);
+  return x;
+}
+
+Levels FastRevColNet::column(const Column& col, const at::Tensor& x, const Levels& prev, Levels* added) const {
+  Levels c, f;
+  for (int l = 0; l < 4; ++l) {
+    const at::Tensor& below = l == 0 ? x : c[l - 1];
+    f[l] = level(col, l, below, l < 3 ? prev[l + 1] : at::Tensor(), l == 0 ? prev[3] : at::Tensor());
+    c[l] = col.first ? f[l] : at::addcmul(f[l], prev[l], col.alpha[l]);
+  }
+  if (added) *added = f;
+  return c;
+}
+
+ForwardResult FastRevColNet::forward(const torch::Tensor& input, const ForwardOptions& options,
+                                     const ColumnSink& sink) {
+  if (input.dim() != 4 || input.size(1) != 3) throw Error("RevCol input must be N x 3 x H x W");
+  if (input.size(2) < 32 || input.size(3) < 32)
+    throw Error("RevCol input must be at least 32 x 32 pixels, got " + std::to_string(input.size(3)) + " x " +
+                std::to_string(input.size(2)));
+  auto views = [](const Levels& nhwc) {
+    Levels v;
+    for (int l = 0; l < 4; ++l) v[l] = nhwc[l].defined() ? nchwView(nhwc[l]) : nhwc[l];
+    return v;
+  };
+  ForwardResult result;
+  const at::Tensor x = stem_norm_(stem_conv_(toNhwc(input.to(at::kFloat))));
+  result.stem = nchwView(x);
+  Levels c;
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    Levels added;
+    c = column(columns_[i], x, c, options.added ? &added : nullptr);
+    ColumnOutput out;
+    out.column = static_cast<int>(i);
+    out.c = views(c);
+    if (options.added) out.added = views(added);
+    result.columns_done = out.column + 1;
+    if (options.heads) {
+      for (size_t k = 0; k < head_columns_.size(); ++k)
+        if (head_columns_[k] == out.column) result.logits.push_back(net_->head(static_cast<int>(k), out.c[3]));
+    }
+    if (options.decoders) {
+      for (size_t k = 0; k < decoder_columns_.size(); ++k)
+        if (decoder_columns_[k] == out.column) result.images.push_back(net_->decoder(static_cast<int>(k), out.c[3]));
+    }
+    if (sink && !sink(out)) break;
+  }
+  result.last = views(c);
+  return result;
+}
+
+torch::Tensor FastRevColNet::levelFn(int column, int l, const torch::Tensor& c_down, const torch::Tensor& c_up,
+                                     const torch::Tensor& c_up3) const {
+  auto nhwc = [](const torch::Tensor& t) { return t.defined() ? toNhwc(t) : t; };
+  return nchwView(level(columns_.at(static_cast<size_t>(column)), l, nhwc(c_down), nhwc(c_up), nhwc(c_up3)));
+}
+
+Levels FastRevColNet::invertColumn(int column, const torch::Tensor& x_nchw, const Levels& c_nchw) const {
+  const Column& col = columns_.at(static_cast<size_t>(column));
+  if (col.first) throw Error("the first column has no predecessor to reconstruct");
+  const at::Tensor x = toNhwc(x_nchw);
+  Levels c, p;
+  for (int l = 0; l < 4; ++l) c[l] = toNhwc(c_nchw[l]);
+  const bool huge = col.levels[0].has_up2;
+  p[3] = (c[3] - level(col, 3, c[2], {}, {})).div_(col.alpha[3]);
+  p[2] = (c[2] - level(col, 2, c[1], p[3], {})).div_(col.alpha[2]);
+  p[1] = (c[1] - level(col, 1, c[0], p[2], {})).div_(col.alpha[1]);
+  p[0] = (c[0] - level(col, 0, x, p[1], huge ? p[3] : at::Tensor())).div_(col.alpha[0]);
+  for (int l = 0; l < 4; ++l) p[l] = nchwView(p[l]);
+  return p;
+}
+
+}  // namespace revcol

@@ -1,0 +1,62 @@
+#pragma once
+// The fast inference path of a RevCol backbone on CPU (float32): the same network as RevColNet,
+// prepared once from its weights into channels-last operations (fast_ops.h) with transposed
+// Linear weights and the layer scale folded in. The plain modules stay the reference (autograd-
+// capable, bit-identical to their history); tests compare this path with them on every level of
+// every column. Heads and decoders are the plain modules, fed channels-last views.
+//
+// Feature maps in and out are N x C x H x W tensors with channels-last strides (permuted views of
+// NHWC storage): they work wherever a contiguous NCHW tensor does.
+#include "nn/fast_ops.h"
+#include "nn/revcol_net.h"
+
+#include <array>
+#include <vector>
+
+namespace revcol {
+
+class FastRevColNet {
+ public:
+  // Copies the weights it needs (the network may be used or freed afterwards; `net` must outlive
+  // this object only for the heads and decoders it runs). CPU float32 networks only.
+  explicit FastRevColNet(RevColNetImpl& net);
+
+  static bool supports(const RevColNetImpl& net);
+
+  // RevColNetImpl::forward's contract (input N x 3 x H x W, the sink, heads, decoders).
+  ForwardResult forward(const torch::Tensor& input, const ForwardOptions& options = {}, const ColumnSink& sink = {});
+
+  // F_l = L_l(c_down, c_up[, c_up3]) of column `column` (RevColNetImpl's SubNet::levelFn).
+  torch::Tensor levelFn(int column, int l, const torch::Tensor& c_down, const torch::Tensor& c_up,
+                        const torch::Tensor& c_up3) const;
+
+  // Features of column-1 from those of `column` (analysis/reconstruction.h invertColumn).
+  Levels invertColumn(int column, const torch::Tensor& x, const Levels& c) const;
+
+ private:
+  struct Level {
+    bool has_down = false;
+    fast::Conv down;
+    fast::Norm down_norm;
+    bool has_up = false, has_up2 = false;
+    fast::Up up, up2;
+    std::vector<fast::Block> blocks;
+  };
+  struct Column {
+    bool first = false;
+    std::array<at::Tensor, 4> alpha;  // C, broadcast over NHWC rows
+    std::array<Level, 4> levels;
+  };
+
+  at::Tensor level(const Column& col, int l, const at::Tensor& c_down, const at::Tensor& c_up,
+                   const at::Tensor& c_up3) const;
+  Levels column(const Column& col, const at::Tensor& x, const Levels& prev, Levels* added) const;
+
+  RevColNetImpl* net_;
+  fast::Conv stem_conv_;
+  fast::Norm stem_norm_;
+  std::vector<Column> columns_;
+  std::vector<int> head_columns_, decoder_columns_;
+};
+
+}  // namespace revcol

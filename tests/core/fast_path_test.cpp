@@ -1,0 +1,147 @@
+// The fast inference path (nn/fast_revcol.h) against the plain modules, which are the reference:
+// every level of every column, what each column added, heads, decoders, single levels and the
+// column inversion. Tolerance: 1e-5 relative L2 in float32 (the fast path folds the layer scale
+// into pwconv2 and sums in a different order: ~1e-7 is expected).
+#include <revcol/architecture.h>
+
+#include "analysis/reconstruction.h"
+#include "checkpoint/checkpoint.h"
+#include "nn/cpu_runtime.h"
+#include "nn/fast_revcol.h"
+#include "nn/weights.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace revcol {
+namespace {
+
+constexpr double kFastTolerance = 1e-5;
+
+double relL2(const torch::Tensor& got, const torch::Tensor& want) {
+  auto g = got.to(torch::kFloat64), w = want.to(torch::kFloat64);
+  return ((g - w).norm() / w.norm()).item<double>();
+}
+
+struct Case {
+  const char* name;
+  const char* fixture;  // tests/data/cls checkpoint, or nullptr for random weights of `arch`
+  Architecture arch;
+  int64_t height, width;
+  int threads;
+  // Alphas all well away from the 1e-3 clamp: the inversion divides by alpha once per level, so
+  // with the fixtures' tiny alphas it amplifies rounding differences ~1e3 times per level.
+  bool compare_inverse;
+};
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
+Architecture randomArch(bool huge, int columns, int kernel) {
+  Architecture a;
+  a.channels = {16, 32, 64, 128};
+  a.layers = {1, 2, 2, 1};
+  a.columns = columns;
+  a.kernel_size = kernel;
+  a.huge = huge;
+  a.num_classes = 10;
+  a.head = HeadKind::IntermediateSupervision;
+  a.num_heads = 4;
+  a.decoder = DecoderKind::Decoder;
+  a.num_decoders = 3;
+  return a;
+}
+
+RevColNet build(const Case& c) {
+  if (c.fixture) {
+    Checkpoint ck = readCheckpoint(std::string(REVCOL_TEST_DATA) + "/cls/" + c.fixture);
+    Architecture arch = inferArchitecture(ck.state_dict);
+    RevColNet net(arch);
+    loadWeights(*net, ck.state_dict, arch.weights_prefix);
+    return net;
+  }
+  RevColNet net(c.arch);
+  randomizeWeights(*net, 7);
+  return net;
+}
+
+class FastPath : public ::testing::TestWithParam<Case> {};
+
+TEST_P(FastPath, EqualsThePlainPathOnEveryLevelOfEveryColumn) {
+  const Case& c = GetParam();
+  configureCpuThreads(c.threads);
+  torch::NoGradGuard no_grad;
+  RevColNet net = build(c);
+  net->eval();
+  FastRevColNet fast(*net);
+  torch::manual_seed(3);
+  auto input = torch::randn({1, 3, c.height, c.width});
+
+  ForwardOptions opts;
+  opts.added = true;
+  std::vector<ColumnOutput> plain, quick;
+  auto keep = [](std::vector<ColumnOutput>& into) {
+    return [&into](const ColumnOutput& out) {
+      into.push_back(out);
+      return true;
+    };
+  };
+  auto want = net->forward(input, opts, keep(plain));
+  auto got = fast.forward(input, opts, keep(quick));
+
+  ASSERT_EQ(quick.size(), plain.size());
+  double worst = 0;
+  for (size_t i = 0; i < plain.size(); ++i)
+    for (int l = 0; l < 4; ++l) {
+      ASSERT_EQ(quick[i].c[l].sizes(), plain[i].c[l].sizes());
+      double e = relL2(quick[i].c[l], plain[i].c[l]);
+      double a = relL2(quick[i].added[l], plain[i].added[l]);
+      EXPECT_LT(e, kFastTolerance) << "column " << i << " level " << l;
+      EXPECT_LT(a, kFastTolerance) << "added, column " << i << " level " << l;
+      worst = std::max({worst, e, a});
+    }
+  EXPECT_LT(relL2(got.stem, want.stem), kFastTolerance);
+  ASSERT_EQ(got.logits.size(), want.logits.size());
+  for (size_t k = 0; k < want.logits.size(); ++k) EXPECT_LT(relL2(got.logits[k], want.logits[k]), kFastTolerance);
+  ASSERT_EQ(got.images.size(), want.images.size());
+  for (size_t k = 0; k < want.images.size(); ++k) EXPECT_LT(relL2(got.images[k], want.images[k]), kFastTolerance);
+
+  // Single levels (what the inversion evaluates), from the true features of the previous column.
+  for (size_t i = 1; i < plain.size(); ++i) {
+    const Levels& p = plain[i - 1].c;
+    const Levels& q = plain[i].c;
+    torch::Tensor none;
+    const bool huge = net->architecture().huge;
+    for (int l = 0; l < 4; ++l) {
+      auto down = l == 0 ? want.stem : q[l - 1];
+      auto up = l < 3 ? p[l + 1] : none;
+      auto up3 = l == 0 && huge ? p[3] : none;
+      EXPECT_LT(relL2(fast.levelFn(static_cast<int>(i), l, down, up, up3),
+                      net->subnet(static_cast<int>(i))->levelFn(l, down, up, up3)),
+                kFastTolerance)
+          << "levelFn column " << i << " level " << l;
+    }
+  }
+  // The inversion of the analysis, column by column, from the true features.
+  for (size_t i = 1; c.compare_inverse && i < plain.size(); ++i) {
+    auto p = invertColumn(*net->subnet(static_cast<int>(i)), want.stem, plain[i].c);
+    auto q = fast.invertColumn(static_cast<int>(i), want.stem, plain[i].c);
+    for (int l = 0; l < 4; ++l) EXPECT_LT(relL2(q[l], p[l]), kFastTolerance) << "inverse " << i << " level " << l;
+  }
+  std::printf("%s: %zu columns, worst relative L2 %.3g\n", c.name, plain.size(), worst);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Variants, FastPath,
+    ::testing::Values(Case{"fixture_s4_k3", "cls_revcol_s4_k3.pth", {}, 224, 224, 2, false},
+                      Case{"fixture_s8_k7", "cls_revcol_s8_k7.pth", {}, 128, 96, 1, false},
+                      Case{"fixture_huge_s8_k3", "cls_revcol_huge_s8_k3.pth", {}, 128, 128, 2, false},
+                      Case{"fixture_single_s2_k5", "cls_revcol_single_s2_k5.pth", {}, 96, 160, 2, false},
+                      Case{"fixture_simdec_s4_k3", "cls_revcol_simdec_s4_k3.pth", {}, 128, 128, 1, false},
+                      Case{"random_s4_k3_odd_size", nullptr, randomArch(false, 4, 3), 100, 76, 2, true},
+                      Case{"random_huge_s4_k5_odd_size", nullptr, randomArch(true, 4, 5), 72, 104, 2, true},
+                      Case{"fixture_huge_single_s3_k3", "cls_revcol_huge_single_s3_k3.pth", {}, 64, 96, 2, true}),
+    [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace revcol
