@@ -143,5 +143,30 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"fixture_huge_single_s3_k3", "cls_revcol_huge_single_s3_k3.pth", {}, 64, 96, 2, true}),
     [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
 
+// Ablations (revcol/ablation.h) act on the same features in both paths.
+TEST(FastPathAblation, EveryKindMatchesThePlainPath) {
+  configureCpuThreads(2);
+  torch::NoGradGuard no_grad;
+  RevColNet net(randomArch(false, 4, 3));
+  randomizeWeights(*net, 11);
+  net->eval();
+  FastRevColNet fast(*net);
+  auto input = torch::randn({1, 3, 64, 96});
+  using K = Ablation::Kind;
+  for (Ablation a : {Ablation{K::StopAfterColumn, 1, 0}, Ablation{K::ZeroLevel, 1, 2}, Ablation{K::MeanLevel, 2, 0},
+                     Ablation{K::MeanLevel, 0, 3}}) {
+    ForwardOptions opts;
+    opts.decoders = false;
+    opts.ablation = &a;
+    auto want = net->forward(input, opts);
+    auto got = fast.forward(input, opts);
+    EXPECT_EQ(got.columns_done, want.columns_done) << describe(a);
+    ASSERT_EQ(got.logits.size(), want.logits.size()) << describe(a);
+    for (size_t k = 0; k < want.logits.size(); ++k)
+      EXPECT_LT(relL2(got.logits[k], want.logits[k]), kFastTolerance) << describe(a) << " head " << k;
+    for (int l = 0; l < 4; ++l) EXPECT_LT(relL2(got.last[l], want.last[l]), kFastTolerance) << describe(a) << " c" << l;
+  }
+}
+
 }  // namespace
 }  // namespace revcol

@@ -188,11 +188,12 @@ std::vector<HeadOutput> RevColModel::classify(const FloatArray& chw, int top_k) 
 }
 
 std::vector<HeadOutput> RevColModel::classify(const FloatArray& chw, int top_k, const Ablation& ablation) {
+  impl_->enterCall();
   torch::NoGradGuard no_grad;
   ForwardOptions opts;
   opts.decoders = false;
   opts.ablation = &ablation;
-  auto result = impl_->net->forward(impl_->input(chw), opts);
+  auto result = impl_->forward(impl_->input(chw), opts);
   return impl_->heads(result.logits, top_k);
 }
 

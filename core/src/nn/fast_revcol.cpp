@@ -48,6 +48,16 @@ fast::Up up(const Weights& w, const std::string& p) {
           norm(w, p + ".channel_reschedule.1")};
 }
 
+// RevColNetImpl::forward's ablation on NHWC levels; false when the forward stops after `column`.
+bool applyAblation(const Ablation& a, int column, Levels& c) {
+  if (a.kind == Ablation::Kind::StopAfterColumn) return column < a.column;
+  if (column != a.column || a.level < 0 || a.level > 3) return true;
+  at::Tensor& t = c[static_cast<size_t>(a.level)];
+  if (a.kind == Ablation::Kind::ZeroLevel) t = at::zeros_like(t);
+  if (a.kind == Ablation::Kind::MeanLevel) t = t.mean({1, 2}, true).expand_as(t).contiguous();
+  return true;
+}
+
 }  // namespace
 
 bool FastRevColNet::supports(const RevColNetImpl& net) {
@@ -128,6 +138,7 @@ ForwardResult FastRevColNet::forward(const torch::Tensor& input, const ForwardOp
   for (size_t i = 0; i < columns_.size(); ++i) {
     Levels added;
     c = column(columns_[i], x, c, options.added ? &added : nullptr);
+    const bool go_on = !options.ablation || applyAblation(*options.ablation, static_cast<int>(i), c);
     ColumnOutput out;
     out.column = static_cast<int>(i);
     out.c = views(c);
@@ -142,6 +153,7 @@ ForwardResult FastRevColNet::forward(const torch::Tensor& input, const ForwardOp
         if (decoder_columns_[k] == out.column) result.images.push_back(net_->decoder(static_cast<int>(k), out.c[3]));
     }
     if (sink && !sink(out)) break;
+    if (!go_on) break;
   }
   result.last = views(c);
   return result;
