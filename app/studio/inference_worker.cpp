@@ -45,6 +45,8 @@ InferenceWorker::InferenceWorker() {
   qRegisterMetaType<std::shared_ptr<const revcol::studio::AnalysisJobResult>>();
   qRegisterMetaType<revcol::studio::CkaRequest>();
   qRegisterMetaType<std::shared_ptr<const revcol::studio::CkaJobResult>>();
+  qRegisterMetaType<revcol::Ablation>();
+  qRegisterMetaType<std::shared_ptr<const revcol::studio::AblationJobResult>>();
 }
 
 InferenceWorker::~InferenceWorker() = default;
@@ -207,6 +209,48 @@ void InferenceWorker::computeCka(quint64 id, const CkaRequest& request, const An
     job->result = collector.compute();
     job->milliseconds = msSince(timer);
     emit ckaReady(job);
+  } catch (const std::exception& e) {
+    if (id >= cka_latest_.load())
+      emit failed(QString::fromStdString(e.what()));
+    else
+      emit dropped(id);
+  }
+}
+
+void InferenceWorker::ablate(quint64 id, const FrameRequest& frame, const cv::Mat& rgb,
+                             const AnalysisSettings& settings, const Ablation& ablation) {
+  if (id < cka_latest_.load()) {
+    emit dropped(id);
+    return;
+  }
+  if (!model_) {
+    emit failed("Open a RevCol checkpoint first (File > Open Checkpoint).");
+    return;
+  }
+  QElapsedTimer timer;
+  timer.start();
+  try {
+    auto job = std::make_shared<AblationJobResult>();
+    job->id = id;
+    job->frame = frame;
+    job->ablation = ablation;
+    job->heads = model_->classify(analysisInput(rgb, task_, settings), 5, ablation);
+    if (detector_) {
+      DetectOptions o;
+      o.ablation = ablation;
+      job->detections = detector_->detect(rgb, o).objects;
+    } else if (segmenter_) {
+      SegmentOptions o;
+      o.ablation = ablation;
+      SegmentResult s = segmenter_->segment(rgb, o);
+      job->segmentation.labels = s.labels;
+      job->segmentation.present = std::move(s.present);
+    }
+    job->milliseconds = msSince(timer);
+    if (id < cka_latest_.load())
+      emit dropped(id);
+    else
+      emit ablationReady(job);
   } catch (const std::exception& e) {
     if (id >= cka_latest_.load())
       emit failed(QString::fromStdString(e.what()));

@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "revcol/ablation.h"
 #include "revcol/analysis.h"
 #include "revcol/detector.h"
 #include "revcol/disentanglement.h"
@@ -78,6 +79,18 @@ struct CkaJobResult {
   double milliseconds = 0;
 };
 
+// The predictions of one frame with an ablation applied to the backbone (for comparison with the
+// frame's unmodified AnalysisJobResult).
+struct AblationJobResult {
+  quint64 id = 0;
+  FrameRequest frame;
+  Ablation ablation;
+  std::vector<HeadOutput> heads;           // classification heads of the columns that ran
+  std::vector<DetectedObject> detections;  // detection checkpoints
+  SegmentationOutput segmentation;         // segmentation checkpoints
+  double milliseconds = 0;
+};
+
 // How frames are prepared for the column analysis.
 struct AnalysisSettings {
   int classification_size = 224;  // official eval transform: shorter side 256 (x 224/224), centre crop
@@ -109,12 +122,18 @@ class InferenceWorker : public QObject {
   // ckaReady, failed or dropped like analyze().
   void computeCka(quint64 id, const revcol::studio::CkaRequest& request,
                   const revcol::studio::AnalysisSettings& settings);
+  // The predictions for a frame already decoded (`rgb`, the shown frame's pixels) with `ablation`
+  // applied. Shares the CKA jobs' ids (side jobs that stepping through frames does not cancel);
+  // ends in ablationReady, failed or dropped.
+  void ablate(quint64 id, const revcol::studio::FrameRequest& frame, const cv::Mat& rgb,
+              const revcol::studio::AnalysisSettings& settings, const revcol::Ablation& ablation);
 
  signals:
   void modelLoaded(const revcol::studio::LoadedModel& model, double milliseconds);
   void videoOpened(const QString& path, qint64 frames, double fps);
   void analysisReady(std::shared_ptr<const revcol::studio::AnalysisJobResult> result);
   void ckaReady(std::shared_ptr<const revcol::studio::CkaJobResult> result);
+  void ablationReady(std::shared_ptr<const revcol::studio::AblationJobResult> result);
   // A stale analysis request was skipped or cancelled. Every analyze() call ends in exactly one of
   // analysisReady, failed or dropped; every loadModel / openVideo in its *Loaded / *Opened or failed.
   void dropped(quint64 id);
@@ -144,3 +163,5 @@ Q_DECLARE_METATYPE(revcol::studio::AnalysisSettings)
 Q_DECLARE_METATYPE(std::shared_ptr<const revcol::studio::AnalysisJobResult>)
 Q_DECLARE_METATYPE(revcol::studio::CkaRequest)
 Q_DECLARE_METATYPE(std::shared_ptr<const revcol::studio::CkaJobResult>)
+Q_DECLARE_METATYPE(revcol::Ablation)
+Q_DECLARE_METATYPE(std::shared_ptr<const revcol::studio::AblationJobResult>)

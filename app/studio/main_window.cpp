@@ -23,6 +23,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "column_explorer.h"
+#include "ablation_panel.h"
 #include "disentanglement_panel.h"
 #include "revcol/error.h"
 #include "revcol/image_io.h"
@@ -124,6 +125,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), cache_(cacheBudge
   });
   connect(worker_, &InferenceWorker::ckaReady, this, [this](std::shared_ptr<const CkaJobResult> job) {
     if (job->id + 1 == next_cka_id_) cka_panel_->setResult(job);
+    finishJob();
+  });
+  connect(worker_, &InferenceWorker::ablationReady, this, [this](std::shared_ptr<const AblationJobResult> job) {
+    if (job->id + 1 == next_cka_id_) ablation_panel_->setAblated(job);
     finishJob();
   });
   connect(cancel_, &QPushButton::clicked, this, [this]() {
@@ -262,6 +267,10 @@ void MainWindow::buildDocks() {
   connect(cka_panel_, &DisentanglementPanel::failed, this, &MainWindow::showError);
   tabifyDockWidget(findChild<QDockWidget*>("Reversible reconstruction"),
                    addDock("Disentanglement (CKA)", cka_panel_, Qt::BottomDockWidgetArea));
+  ablation_panel_ = new AblationPanel(this);
+  connect(ablation_panel_, &AblationPanel::runRequested, this, &MainWindow::runAblation);
+  tabifyDockWidget(findChild<QDockWidget*>("Reversible reconstruction"),
+                   addDock("Ablation", ablation_panel_, Qt::BottomDockWidgetArea));
   decoders_ = new widgets::FeatureGrid(this);
   decoders_->setCellSize(150);
   tabifyDockWidget(findChild<QDockWidget*>("Reversible reconstruction"),
@@ -304,6 +313,22 @@ void MainWindow::computeCka(const CkaRequest& request) {
   const AnalysisSettings settings = settings_;
   QMetaObject::invokeMethod(
       worker_, [w = worker_, id, request, settings]() { w->computeCka(id, request, settings); }, Qt::QueuedConnection);
+}
+
+void MainWindow::runAblation(const Ablation& ablation) {
+  if (!result_) {
+    showError("Nothing to ablate yet: open a checkpoint and an input first.");
+    return;
+  }
+  const quint64 id = next_cka_id_++;  // a side job, like CKA
+  worker_->supersedeCka(id);
+  startJob();
+  const AnalysisSettings settings = settings_;
+  const FrameRequest frame = result_->frame;
+  const cv::Mat rgb = result_->frame_rgb;
+  QMetaObject::invokeMethod(
+      worker_, [w = worker_, id, frame, rgb, settings, ablation]() { w->ablate(id, frame, rgb, settings, ablation); },
+      Qt::QueuedConnection);
 }
 
 void MainWindow::openCheckpoint(const QString& path) {
@@ -394,6 +419,7 @@ void MainWindow::showModel(const LoadedModel& loaded, double ms) {
   row("precision", "float32 (reconstruction also in float64)");
   html += "</table>";
   model_panel_->setHtml(html);
+  ablation_panel_->setModel(loaded);
   overlay_controls_->setMode(loaded.task == Task::Detection      ? widgets::OverlayControls::Mode::Detection
                              : loaded.task == Task::Segmentation ? widgets::OverlayControls::Mode::Segmentation
                                                                  : widgets::OverlayControls::Mode::None);

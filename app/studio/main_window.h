@@ -43,6 +43,7 @@ namespace revcol::studio {
 
 class ColumnExplorer;
 class DisentanglementPanel;
+class AblationPanel;
 
 // What File > Export writes (see view_export.h for the formats).
 enum class ExportKind {
@@ -76,6 +77,8 @@ class MainWindow : public QMainWindow {
   void setPlaying(bool playing);
   // CKA heat maps over a set of images (the Disentanglement panel asks for this too).
   void computeCka(const CkaRequest& request);
+  // The shown frame's predictions with an intervention on the backbone (the Ablation panel).
+  void runAblation(const Ablation& ablation);
 
   // Writes the current frame's view or data to `path` (a folder for FeatureArrays). Returns false
   // with the reason shown in the window when there is nothing to export or writing fails.
@@ -101,6 +104,7 @@ class MainWindow : public QMainWindow {
   widgets::OverlayControls* overlayControls() const { return overlay_controls_; }
   widgets::ImageView* inputView() const { return input_view_; }
   DisentanglementPanel* disentanglementPanel() const { return cka_panel_; }
+  AblationPanel* ablationPanel() const { return ablation_panel_; }
   widgets::FeatureGrid* decoderStrip() const { return decoders_; }
   const InputSequence& sequence() const { return sequence_; }
   int position() const { return position_; }
@@ -196,6 +200,7 @@ class MainWindow : public QMainWindow {
   QDockWidget* timeline_dock_ = nullptr;
   widgets::HistogramView* histogram_ = nullptr;
   DisentanglementPanel* cka_panel_ = nullptr;
+  AblationPanel* ablation_panel_ = nullptr;
   widgets::FeatureGrid* decoders_ = nullptr;
   widgets::ImageView* cell_view_ = nullptr;
   QLabel* cell_readout_ = nullptr;

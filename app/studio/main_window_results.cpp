@@ -9,6 +9,7 @@
 #include <map>
 #include <opencv2/imgproc.hpp>
 
+#include "ablation_panel.h"
 #include "column_explorer.h"
 #include "main_window.h"
 #include "revcol/colorize.h"
@@ -46,6 +47,7 @@ void MainWindow::showResult(std::shared_ptr<const AnalysisJobResult> result) {
   updateErrorPlot();
   updateAlphaPlot();
   updateDecoders();
+  ablation_panel_->setBaseline(result);
   const int columns = int(result->analysis.columns.size());
   if (pending_cell_column_ >= 0 && pending_cell_column_ < columns) {
     explorer_->grid()->setSelected(pending_cell_column_, pending_cell_level_);
