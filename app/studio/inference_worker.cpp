@@ -11,6 +11,14 @@
 namespace revcol::studio {
 namespace {
 
+// std::bad_alloc says only "std::bad_alloc": say what ran out and what to try.
+QString messageOf(const std::exception& e) {
+  if (dynamic_cast<const std::bad_alloc*>(&e))
+    return "Out of memory: the model or its features do not fit. Try a smaller input, a smaller model, or close "
+           "other programs.";
+  return QString::fromStdString(e.what());
+}
+
 double msSince(const QElapsedTimer& t) { return double(t.nsecsElapsed()) / 1e6; }
 
 int roundTo32(double v) { return std::max(32, int(std::lround(v / 32.0)) * 32); }
@@ -80,7 +88,7 @@ void InferenceWorker::loadModel(const QString& path, const QString& device) {
     model_.reset();
     detector_.reset();
     segmenter_.reset();
-    emit failed(QString::fromStdString(e.what()));
+    emit failed(messageOf(e));
   }
 }
 
@@ -90,7 +98,7 @@ void InferenceWorker::openVideo(const QString& path) {
     emit videoOpened(path, qint64(video_->frameCount()), video_->fps());
   } catch (const std::exception& e) {
     video_.reset();
-    emit failed(QString::fromStdString(e.what()));
+    emit failed(messageOf(e));
   }
 }
 
@@ -159,7 +167,7 @@ void InferenceWorker::analyze(quint64 id, const FrameRequest& frame, const Analy
     emit analysisReady(result);
   } catch (const std::exception& e) {
     if (id >= latest_.load())
-      emit failed(QString::fromStdString(e.what()));
+      emit failed(messageOf(e));
     else
       emit dropped(id);
   }
@@ -211,7 +219,7 @@ void InferenceWorker::computeCka(quint64 id, const CkaRequest& request, const An
     emit ckaReady(job);
   } catch (const std::exception& e) {
     if (id >= cka_latest_.load())
-      emit failed(QString::fromStdString(e.what()));
+      emit failed(messageOf(e));
     else
       emit dropped(id);
   }
@@ -253,7 +261,7 @@ void InferenceWorker::ablate(quint64 id, const FrameRequest& frame, const cv::Ma
       emit ablationReady(job);
   } catch (const std::exception& e) {
     if (id >= cka_latest_.load())
-      emit failed(QString::fromStdString(e.what()));
+      emit failed(messageOf(e));
     else
       emit dropped(id);
   }

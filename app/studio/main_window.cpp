@@ -138,6 +138,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), cache_(cacheBudge
     statusBar()->showMessage("Cancelled", 3000);
   });
   connect(explorer_, &ColumnExplorer::cellActivated, this, &MainWindow::showCell);
+  connect(input_view_, &widgets::ImageView::hoveredPixel, this, [this](int x, int y) {
+    const QImage& img = input_view_->image();
+    if (x < 0 || y < 0 || x >= img.width() || y >= img.height()) return;
+    const QColor c = img.pixelColor(x, y);
+    statusBar()->showMessage(
+        QString("input pixel (%1, %2): RGB %3 %4 %5").arg(x).arg(y).arg(c.red()).arg(c.green()).arg(c.blue()));
+  });
   connect(player_, &widgets::PlayerBar::frameRequested, this, &MainWindow::showPosition);
   connect(player_, &widgets::PlayerBar::playingChanged, this, [this](bool playing) {
     if (!playing) {
