@@ -21,6 +21,7 @@ size_t ResultCache::bytesOf(const AnalysisJobResult& r) {
 }
 
 void ResultCache::put(const QString& key, std::shared_ptr<const AnalysisJobResult> result) {
+  if (key.isEmpty()) return;  // live frames have no key: never the same frame twice
   const std::string k = key.toStdString();
   if (auto it = index_.find(k); it != index_.end()) {
     bytes_ -= it->second->bytes;

@@ -18,7 +18,8 @@ class ResultCache {
   explicit ResultCache(size_t budget_bytes) : budget_(budget_bytes) {}
 
   // Stores (or replaces) the result of `key`, then evicts the oldest entries beyond the budget.
-  // The newest entry always stays, even when it alone exceeds the budget.
+  // The newest entry always stays, even when it alone exceeds the budget. An empty key (a webcam
+  // frame) is not stored.
   void put(const QString& key, std::shared_ptr<const AnalysisJobResult> result);
   // The result of `key` (and marks it most recently used), or null.
   std::shared_ptr<const AnalysisJobResult> get(const QString& key);

@@ -46,4 +46,7 @@ TEST(ResultCache, KeepsTheNewestEntryEvenWhenItAloneExceedsTheBudgetAndReplacesS
   EXPECT_EQ(cache.size(), 1u);
   EXPECT_EQ(cache.get("big")->input.values.size(), 2u);
   EXPECT_EQ(cache.get("missing"), nullptr);
+  cache.put("", resultOf(1));  // a live frame
+  EXPECT_EQ(cache.get(""), nullptr);
+  EXPECT_EQ(cache.size(), 1u);
 }
