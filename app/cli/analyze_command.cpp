@@ -65,7 +65,7 @@ std::string levelName(int column, int level) {
 int runAnalyze(const std::vector<std::string>& argv) {
   Arguments args(argv,
                  {"--checkpoint", "--out", "--preprocess", "--size", "--precision", "--mode", "--device", "--weights",
-                  "--labels", "--topk", "--colormap"},
+                  "--labels", "--topk", "--colormap", "--threads"},
                  {"--raw"});
   if (args.positional().size() != 1) throw Error("usage: revcol-cli analyze --checkpoint CKPT --out DIR [--raw] IMAGE");
   const std::string image_path = args.positional()[0];

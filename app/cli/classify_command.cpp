@@ -12,7 +12,8 @@
 namespace revcol::cli {
 
 int runClassify(const std::vector<std::string>& argv) {
-  Arguments args(argv, {"--checkpoint", "--topk", "--device", "--weights", "--preprocess", "--size", "--labels"},
+  Arguments args(argv,
+                 {"--checkpoint", "--topk", "--device", "--weights", "--preprocess", "--size", "--labels", "--threads"},
                  {"--json", "--all-heads"});
   if (args.positional().empty())
     throw Error("usage: revcol-cli classify --checkpoint CKPT [--topk K] [--json] IMAGE...");

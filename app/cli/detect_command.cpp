@@ -41,7 +41,8 @@ float parseThreshold(const std::string& text) {
 }  // namespace
 
 int runDetect(const std::vector<std::string>& argv) {
-  Arguments args(argv, {"--checkpoint", "--scale", "--score-thr", "--out", "--device", "--weights"}, {"--raw"});
+  Arguments args(argv, {"--checkpoint", "--scale", "--score-thr", "--out", "--device", "--weights", "--threads"},
+                 {"--raw"});
   if (args.positional().empty())
     throw Error(
         "usage: revcol-cli detect --checkpoint CKPT [--scale LONG,SHORT] [--score-thr T] [--out DIR] "

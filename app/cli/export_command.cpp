@@ -132,10 +132,11 @@ class ProgressBar {
 }  // namespace
 
 int runExport(const std::vector<std::string>& argv) {
-  Arguments args(argv,
-                 {"--checkpoint", "--out", "--what", "--stride", "--start", "--end", "--shard", "--preprocess",
-                  "--size", "--device", "--weights", "--labels", "--colormap", "--cell", "--threads"},
-                 {"--resume", "--quiet", "--recursive", "--no-video"});
+  Arguments args(
+      argv,
+      {"--checkpoint", "--out", "--what", "--stride", "--start", "--end", "--shard", "--preprocess", "--size",
+       "--device", "--weights", "--labels", "--colormap", "--cell", "--threads", "--model-threads"},
+      {"--resume", "--quiet", "--recursive", "--no-video"});
   if (args.positional().empty())
     throw Error(
         "usage: revcol-cli export --checkpoint CKPT --out DIR [--what overlay,features,errors,raw] [--stride N] "
@@ -159,7 +160,7 @@ int runExport(const std::vector<std::string>& argv) {
   if (args.has("--shard")) parseShard(args.value("--shard"), o);
 
   const std::string checkpoint = args.required("--checkpoint");
-  RevColModel model = RevColModel::load(checkpoint, loadOptionsFrom(args));
+  RevColModel model = RevColModel::load(checkpoint, loadOptionsFrom(args, "--model-threads"));
   o.checkpoint_file = checkpoint;
   o.checkpoint_sha256 = sha256File(checkpoint);
   const Architecture& arch = model.info().architecture;

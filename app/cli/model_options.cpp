@@ -5,9 +5,10 @@
 
 namespace revcol::cli {
 
-LoadOptions loadOptionsFrom(const Arguments& args) {
+LoadOptions loadOptionsFrom(const Arguments& args, const std::string& threads_option) {
   LoadOptions o;
   o.device = args.value("--device", "cpu");
+  o.threads = args.intValue(threads_option, 0, 0, 1024);
   const std::string weights = args.value("--weights", "model");
   if (weights == "ema")
     o.weights = WeightsPreference::Ema;

@@ -11,6 +11,7 @@
 #include "api/tensor_convert.h"
 #include "checkpoint/checkpoint.h"
 #include "heads/det_cascade.h"
+#include "nn/cpu_runtime.h"
 #include "nn/weights.h"
 
 namespace revcol {
@@ -158,6 +159,10 @@ DetectionModel DetectionModel::load(const std::string& path, const LoadOptions& 
       readCheckpoint(path, options.weights == WeightsPreference::Ema ? WeightsChoice::Ema : WeightsChoice::Auto);
   auto impl = std::make_unique<Impl>();
   impl->device = parseDetDevice(options.device);
+  if (impl->device.is_cpu()) {  // process-wide: see nn/cpu_runtime.h
+    keepActivationsMapped();
+    configureCpuThreads(options.threads);
+  }
   try {
     Architecture arch = inferArchitecture(ck.state_dict);
     if (arch.task != Task::Detection)
@@ -248,6 +253,10 @@ DetectionModel DetectionModel::random(const Architecture& backbone, const DetHea
   arch.weights_prefix = "backbone.";
   auto impl = std::make_unique<Impl>();
   impl->device = parseDetDevice(options.device);
+  if (impl->device.is_cpu()) {  // process-wide: see nn/cpu_runtime.h
+    keepActivationsMapped();
+    configureCpuThreads(options.threads);
+  }
   BBoxHeadConfig b;
   b.in_channels = s.fpn_channels;
   b.num_shared_convs = s.conv_bbox_head ? 4 : 0;
