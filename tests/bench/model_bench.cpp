@@ -1,20 +1,70 @@
-// revcol-bench: RevCol-T (random weights) at 224 x 224, batch 1, float32 on CPU.
-// Prints the median time of a forward (all four heads), of a full analysis pass (features of every
-// column + step reconstruction of every column) and their ratio. Not a test: run by hand.
-//   revcol-bench [repetitions=7] [threads=torch default] [device=cpu]
+// revcol-bench: RevCol-T (random weights), batch 1, float32 on the CPU, against the official-style
+// PyTorch eager code (tests/bench/official_style_revcol.py) in the same run. Prints one table:
+// GEMM peak, official eager (default malloc / tuned malloc), our plain and fast paths, % of peak,
+// the analysis pass, the detection-resolution backbone, peak RSS and RSS over many frames.
+// Not a test: run by hand (tests/bench/speed_bench.sh runs it with the usual arguments).
+//   revcol-bench [--reps N] [--threads N] [--official SCRIPT] [--python PATH] [--det-reps N]
+//                [--frames N] [--no-det] [--no-plain]
+// Order matters: the "plain, before" row runs first, before any model load has applied mallopt and
+// the thread setting (they are process-wide and cannot be undone).
 #include <revcol/model.h>
 
-#include <ATen/Parallel.h>  // thread count only: keeps this file off the heavy torch headers
+#include "nn/cpu_runtime.h"
+#include "nn/fast_gemm.h"
+#include "nn/fast_revcol.h"
+#include "nn/weights.h"
+
+#include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
+#include <memory>
 #include <random>
+#include <string>
+#include <thread>
 #include <vector>
 
 namespace {
+
+struct Options {
+  int reps = 7, det_reps = 3, threads = 0, frames = 1000;
+  std::string official, python = "/usr/bin/python3";
+  bool det = true, plain = true;
+};
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::runtime_error(a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--reps")
+      o.reps = std::max(1, std::stoi(next()));
+    else if (a == "--det-reps")
+      o.det_reps = std::max(1, std::stoi(next()));
+    else if (a == "--threads")
+      o.threads = std::max(0, std::stoi(next()));
+    else if (a == "--frames")
+      o.frames = std::max(100, std::stoi(next()));
+    else if (a == "--official")
+      o.official = next();
+    else if (a == "--python")
+      o.python = next();
+    else if (a == "--no-det")
+      o.det = false;
+    else if (a == "--no-plain")
+      o.plain = false;
+    else
+      throw std::runtime_error("unknown option " + a);
+  }
+  return o;
+}
 
 double medianMs(int reps, const std::function<void()>& fn) {
   fn();  // warm-up: allocator, OpenMP pool, oneDNN primitives
@@ -28,21 +78,123 @@ double medianMs(int reps, const std::function<void()>& fn) {
   return ms[ms.size() / 2];
 }
 
+// "VmHWM" (peak) or "VmRSS" (current) of this process in MiB.
+double statusMiB(const std::string& key) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(key + ":", 0) == 0) return std::atof(line.c_str() + key.size() + 1) / 1024.0;
+  return 0;
+}
+
+// Resets VmHWM to the current RSS (Linux >= 4.0), so that a peak belongs to one phase.
+void resetPeakRss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
+std::string firstLine(const std::string& path, const std::string& key = {}) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line))
+    if (key.empty() || line.rfind(key, 0) == 0) return key.empty() ? line : line.substr(line.find(':') + 2);
+  return "?";
+}
+
+// Floating-point operations of a RevCol backbone at H x W (multiply-add = 2): convolutions,
+// Linear layers and the fusion paths; normalisation and elementwise work are not counted.
+double backboneFlops(const revcol::Architecture& a, int64_t h, int64_t w) {
+  auto hw = [&](int l) { return double(h / (4 << l)) * double(w / (4 << l)); };
+  double f = 2.0 * 48 * a.channels[0] * hw(0);  // stem
+  for (int col = 0; col < a.columns; ++col)
+    for (int l = 0; l < 4; ++l) {
+      const double c = double(a.channels[l]);
+      if (l > 0) f += 2.0 * 4 * double(a.channels[l - 1]) * c * hw(l);             // down, 2x2/2
+      if (col > 0 && l < 3) f += 2.0 * double(a.channels[l + 1]) * c * hw(l + 1);  // up, Linear
+      f += double(a.layers[l]) * (2.0 * a.kernel_size * a.kernel_size * c + 2.0 * 8 * c * c) * hw(l);
+    }
+  return f;
+}
+
+revcol::FloatArray randomImage(int64_t h, int64_t w) {
+  revcol::FloatArray image;
+  image.shape = {3, h, w};
+  image.values.resize(size_t(3 * h * w));
+  std::mt19937 rng(0);
+  std::normal_distribution<float> normal;
+  for (float& v : image.values) v = normal(rng);
+  return image;
+}
+
+// Runs the official-style script and returns its median_ms (negative when it failed).
+double official(const Options& o, bool tuned, const std::string& what, int64_t h, int64_t w, int reps) {
+  if (o.official.empty()) return -1;
+  std::string cmd = std::string(tuned ? "GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1073741824:"
+                                        "glibc.malloc.trim_threshold=1073741824 "
+                                      : "") +
+                    o.python + " " + o.official + " --what " + what + " --height " + std::to_string(h) + " --width " +
+                    std::to_string(w) + " --reps " + std::to_string(reps);
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return -1;
+  char buf[512];
+  std::string out;
+  while (fgets(buf, sizeof buf, p)) out += buf;
+  if (pclose(p) != 0) return -1;
+  auto at = out.find("median_ms=");
+  return at == std::string::npos ? -1 : std::atof(out.c_str() + at + 10);
+}
+
+void row(const char* name, double ms, const char* note = "") {
+  if (ms < 0)
+    std::printf("  %-46s %10s  %s\n", name, "n/a", note);
+  else
+    std::printf("  %-46s %10.1f  %s\n", name, ms, note);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  int reps = argc > 1 ? std::max(1, std::atoi(argv[1])) : 7;
-  if (argc > 2) at::set_num_threads(std::max(1, std::atoi(argv[2])));
   try {
-    revcol::LoadOptions load;
-    if (argc > 3) load.device = argv[3];
-    auto model = revcol::RevColModel::random(revcol::revcolTiny(), 0, load);
-    revcol::FloatArray image;
-    image.shape = {3, 224, 224};
-    std::mt19937 rng(0);
-    std::normal_distribution<float> normal;
-    image.values.resize(3 * 224 * 224);
-    for (float& v : image.values) v = normal(rng);
+    const Options o = parse(argc, argv);
+    const revcol::Architecture tiny = revcol::revcolTiny();
+    const auto image = randomImage(224, 224);
+    std::printf("machine: %s, %d logical CPUs, %d physical cores; load average at start: %s\n",
+                firstLine("/proc/cpuinfo", "model name").c_str(), int(std::thread::hardware_concurrency()),
+                revcol::physicalCores(), firstLine("/proc/loadavg").c_str());
+
+    // Official-style PyTorch eager code, 224 x 224, classification (stem + columns + 4 heads).
+    const double off_default = official(o, false, "classify", 224, 224, o.reps);
+    const double off_tuned = official(o, true, "classify", 224, 224, o.reps);
+
+    // Our plain modules as they ran before this work: default malloc, libtorch's default threads.
+    double plain_before = -1;
+    const int default_threads = at::get_num_threads();
+    if (o.plain) {
+      revcol::RevColNet net(tiny);
+      revcol::randomizeWeights(*net, 0);
+      net->eval();
+      torch::InferenceMode guard;
+      auto x = torch::randn({1, 3, 224, 224});
+      revcol::ForwardOptions f;
+      f.decoders = false;
+      plain_before = medianMs(o.reps, [&] { net->forward(x, f); });
+    }
+
+    revcol::LoadOptions fast_options;
+    fast_options.threads = o.threads;
+    auto fast = revcol::RevColModel::random(tiny, 0, fast_options);  // applies mallopt + threads
+    const int threads = at::get_num_threads();
+
+    // GEMM peak: 2048^3 float32 through the fast path's GEMM (OpenBLAS split over the threads).
+    auto a = torch::randn({2048, 2048}), b = torch::randn({2048, 2048});
+    const double gemm_ms = medianMs(5, [&] { revcol::fast::gemm(a, b, {}); });
+    const double peak = 2.0 * 2048 * 2048 * 2048 / (gemm_ms * 1e-3) / 1e9;
+
+    double plain_after = -1;
+    if (o.plain) {
+      revcol::LoadOptions plain_options = fast_options;
+      plain_options.fast = false;
+      auto plain = revcol::RevColModel::random(tiny, 0, plain_options);
+      plain_after = medianMs(o.reps, [&] { plain.classify(image); });
+    }
+    const double fast_ms = medianMs(o.reps, [&] { fast.classify(image); });
 
     revcol::AnalysisOptions analysis;
     analysis.features = true;
@@ -50,16 +202,65 @@ int main(int argc, char** argv) {
     analysis.decoders = false;
     analysis.precisions = {revcol::Precision::Float32};
     analysis.modes = {revcol::ReconstructionMode::Step};
+    resetPeakRss();
+    const double analysis_ms = medianMs(o.reps, [&] { fast.analyze(image, analysis); });
+    const double analysis_rss = statusMiB("VmHWM");
 
-    std::printf("%s, %lld parameters, %d torch threads, %s, %d repetitions\n",
-                revcol::describe(model.info().architecture).c_str(),
-                static_cast<long long>(model.info().parameter_count), at::get_num_threads(),
-                model.info().device.c_str(), reps);
-    double forward = medianMs(reps, [&] { model.classify(image); });
-    double full = medianMs(reps, [&] { model.analyze(image, analysis); });
-    std::printf("forward (4 heads)                     : %8.1f ms (median)\n", forward);
-    std::printf("analysis (features + step reconstruct): %8.1f ms (median)\n", full);
-    std::printf("ratio analysis / forward              : %8.2f\n", full / forward);
+    const double flops = backboneFlops(tiny, 224, 224);
+    std::printf("threads: %d (libtorch default here: %d); RevCol-T backbone %.2f GFLOP at 224 x 224\n", threads,
+                default_threads, flops / 1e9);
+    std::printf("\n  %-46s %10s\n", "RevCol-T 224 x 224, batch 1, fp32", "ms/image");
+    row("fp32 GEMM 2048^3 (fast-path GEMM)", gemm_ms, (std::to_string(int(peak)) + " GFLOP/s = peak").c_str());
+    row("official-style eager, default malloc", off_default, "(python3-torch, its default threads)");
+    row("official-style eager, GLIBC_TUNABLES malloc", off_tuned, "(python3-torch, its default threads)");
+    row("ours, plain modules, before (default malloc)", plain_before,
+        ("(" + std::to_string(default_threads) + " thread)").c_str());
+    row("ours, plain modules, mallopt + threads", plain_after);
+    const double gf = flops / (fast_ms * 1e-3) / 1e9;
+    row("ours, fast path (classify)", fast_ms,
+        (std::to_string(int(gf)) + " GFLOP/s = " + std::to_string(int(100 * gf / peak)) + " % of GEMM peak").c_str());
+    row("ours, analysis pass (features + step recon.)", analysis_ms,
+        ("peak RSS " + std::to_string(int(analysis_rss)) + " MiB").c_str());
+    std::printf("\n  speed-up vs official default malloc : %6.2fx  (target >= 3)\n", off_default / fast_ms);
+    std::printf("  speed-up vs official tuned malloc   : %6.2fx  (target >= 1.25)\n", off_tuned / fast_ms);
+    std::printf("  speed-up vs our plain, before       : %6.2fx\n", plain_before / fast_ms);
+    std::printf("  analysis pass / fast forward        : %6.2f   (target <= 2.2)\n", analysis_ms / fast_ms);
+
+    if (o.det) {
+      // Detection resolution: the backbone alone (c0..c3 of the last column), 800 x 1216.
+      const double off_det = official(o, true, "backbone", 800, 1216, o.det_reps);
+      revcol::RevColNet net(tiny);
+      revcol::randomizeWeights(*net, 0);
+      net->eval();
+      revcol::FastRevColNet fast_net(*net);
+      torch::InferenceMode guard;
+      auto x = torch::randn({1, 3, 800, 1216});
+      revcol::ForwardOptions backbone;
+      backbone.heads = backbone.decoders = false;
+      resetPeakRss();
+      const double det_ms = medianMs(o.det_reps, [&] { fast_net.forward(x, backbone); });
+      const double det_rss = statusMiB("VmHWM");
+      const auto det_image = randomImage(800, 1216);
+      resetPeakRss();
+      fast.analyze(det_image, analysis);
+      const double det_analysis_rss = statusMiB("VmHWM");
+      std::printf("\n  %-46s %10s\n", "RevCol-T backbone 800 x 1216, fp32", "ms/image");
+      row("official-style eager, GLIBC_TUNABLES malloc", off_det);
+      row("ours, fast path", det_ms, ("peak RSS " + std::to_string(int(det_rss)) + " MiB").c_str());
+      std::printf("  speed-up vs official tuned malloc   : %6.2fx  (target >= 1.25)\n", off_det / det_ms);
+      std::printf("  analysis pass at 800 x 1216: peak RSS %d MiB\n", int(det_analysis_rss));
+    }
+
+    // Long videos: RSS must not grow with the number of frames analysed.
+    const auto small = randomImage(64, 64);
+    double rss100 = 0;
+    for (int i = 1; i <= o.frames; ++i) {
+      fast.analyze(small, analysis);
+      if (i == 100) rss100 = statusMiB("VmRSS");
+    }
+    std::printf("\n  analysis of %d frames at 64 x 64: RSS %.1f MiB after 100, %.1f MiB after %d\n", o.frames, rss100,
+                statusMiB("VmRSS"), o.frames);
+    std::printf("load average at end: %s\n", firstLine("/proc/loadavg").c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "revcol-bench: %s\n", e.what());
     return 1;
