@@ -100,6 +100,14 @@ void checkData(const FashionMnist& data) {
 
 }  // namespace
 
+SceneOptions sceneOptionsForSize(int size) {
+  SceneOptions o;
+  o.width = o.height = size;
+  o.min_side = std::max(8, size * 9 / 32);
+  o.max_side = std::max(o.min_side, size * 5 / 8);
+  return o;
+}
+
 Scene makeScene(const FashionMnist& data, uint64_t seed, int index, const SceneOptions& o) {
   checkData(data);
   if (o.width < 32 || o.height < 32 || o.min_side < 8 || o.max_side < o.min_side ||

@@ -34,6 +34,9 @@ struct SceneOptions {
   double max_box_iou = 0.3;          // placements overlapping an earlier item more are redrawn
 };
 
+// The options revcol-fashion-scenes and the trainers use for square scenes of `size` pixels.
+SceneOptions sceneOptionsForSize(int size);
+
 Scene makeScene(const FashionMnist& data, uint64_t seed, int index, const SceneOptions& options = {});
 
 struct ClassificationSample {

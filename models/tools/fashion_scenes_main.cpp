@@ -80,10 +80,7 @@ int run(int argc, char** argv) {
   }
   fs::create_directories(out / "images");
   fs::create_directories(out / "labels");
-  SceneOptions o;
-  o.width = o.height = size;
-  o.min_side = std::max(8, size * 9 / 32);
-  o.max_side = std::max(o.min_side, size * 5 / 8);
+  const SceneOptions o = sceneOptionsForSize(size);
   nlohmann::json coco = cocoDocument("FashionScenes " + args.value("--split") + " seed " + std::to_string(seed));
   for (long long i = start; i < start + count; ++i) {
     const Scene s = makeScene(data, seed, int(i), o);

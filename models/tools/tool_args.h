@@ -25,6 +25,7 @@ class ToolArgs {
     }
   }
   bool has(const std::string& name) const { return values_.count(name) != 0; }
+  bool flag(const std::string& name) const { return has(name); }
   std::string value(const std::string& name, const std::string& fallback = {}) const {
     auto it = values_.find(name);
     return it == values_.end() ? fallback : it->second;
