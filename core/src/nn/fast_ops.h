@@ -29,6 +29,16 @@ struct Conv {
   at::Tensor operator()(const at::Tensor& nhwc) const;
 };
 
+// A k x k convolution with stride k (the stem's 4x4/4, Fusion.down's 2x2/2) as one matrix
+// product: each k x k patch of the NHWC map is a row of k*k*C values, already in memory order
+// after a reshape. ~4x faster than oneDNN's kernel for 14 x 14 x 256 -> 7 x 7 x 512 here.
+struct Patchify {
+  int64_t kernel = 1;
+  at::Tensor wt, bias;  // (ky, kx, c_in) x c_out, contiguous
+  static Patchify fromConv(const at::Tensor& weight, const at::Tensor& bias);
+  at::Tensor operator()(const at::Tensor& nhwc) const;
+};
+
 // ConvNeXt block with the layer scale folded into pwconv2 (w2t = (gamma * W2)^T, b2 = gamma * b2):
 // x += pwconv2'(GELU(pwconv1(LN(dwconv(x))))), in place on x.
 struct Block {

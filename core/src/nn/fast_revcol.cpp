@@ -26,10 +26,6 @@ class Weights {
 
 fast::Norm norm(const Weights& w, const std::string& p) { return {w(p + ".weight"), w(p + ".bias")}; }
 
-fast::Conv conv(const Weights& w, const std::string& p, int64_t stride, int64_t padding, int64_t groups) {
-  return {w(p + ".weight"), w(p + ".bias"), stride, padding, groups};
-}
-
 fast::Block block(const Weights& w, const std::string& p, int64_t kernel) {
   fast::Block b;
   auto dw = w(p + ".dwconv.weight");
@@ -71,7 +67,7 @@ FastRevColNet::FastRevColNet(RevColNetImpl& net)
   if (!supports(net)) throw Error("the fast path runs float32 networks on the CPU only");
   const Architecture& arch = net.architecture();
   Weights w(net);
-  stem_conv_ = conv(w, "stem.0", 4, 0, 1);
+  stem_conv_ = fast::Patchify::fromConv(w("stem.0.weight"), w("stem.0.bias"));
   stem_norm_ = norm(w, "stem.1");
   for (int i = 0; i < arch.columns; ++i) {
     const std::string s = "subnet" + std::to_string(i);
@@ -83,7 +79,7 @@ FastRevColNet::FastRevColNet(RevColNetImpl& net)
       Level& lv = col.levels[l];
       lv.has_down = l > 0;
       if (lv.has_down) {
-        lv.down = conv(w, p + ".fusion.down.0", 2, 0, 1);
+        lv.down = fast::Patchify::fromConv(w(p + ".fusion.down.0.weight"), w(p + ".fusion.down.0.bias"));
         lv.down_norm = norm(w, p + ".fusion.down.1");
       }
       lv.has_up = w.has(p + ".fusion.up.channel_reschedule.0.weight");

@@ -36,7 +36,7 @@ class FastRevColNet {
  private:
   struct Level {
     bool has_down = false;
-    fast::Conv down;
+    fast::Patchify down;
     fast::Norm down_norm;
     bool has_up = false, has_up2 = false;
     fast::Up up, up2;
@@ -53,7 +53,7 @@ class FastRevColNet {
   Levels column(const Column& col, const at::Tensor& x, const Levels& prev, Levels* added) const;
 
   RevColNetImpl* net_;
-  fast::Conv stem_conv_;
+  fast::Patchify stem_conv_;
   fast::Norm stem_norm_;
   std::vector<Column> columns_;
   std::vector<int> head_columns_, decoder_columns_;
