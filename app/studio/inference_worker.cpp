@@ -59,12 +59,10 @@ InferenceWorker::InferenceWorker() {
 
 InferenceWorker::~InferenceWorker() = default;
 
-void InferenceWorker::loadModel(const QString& path, const QString& device) {
+void InferenceWorker::loadModel(const QString& path, const LoadOptions& options) {
   QElapsedTimer timer;
   timer.start();
   try {
-    LoadOptions options;
-    options.device = device.toStdString();
     // Drop the old model first: two large models need not fit in memory together.
     model_.reset();
     detector_.reset();
@@ -72,6 +70,7 @@ void InferenceWorker::loadModel(const QString& path, const QString& device) {
     model_.emplace(RevColModel::load(path.toStdString(), options));
     LoadedModel loaded;
     loaded.info = model_->info();
+    loaded.options = options;
     loaded.task = task_ = loaded.info.architecture.task;
     if (task_ == Task::Detection) {
       detector_.emplace(Detector::load(path.toStdString(), options));

@@ -39,6 +39,7 @@ struct FrameRequest {
 // What a loaded checkpoint can do, sent once per load.
 struct LoadedModel {
   ModelInfo info;
+  LoadOptions options;  // as loaded (threads, fast path)
   Task task = Task::Classification;
   std::vector<std::string> class_names;         // of the task's head (empty: none)
   std::vector<std::array<uint8_t, 3>> palette;  // segmentation: RGB per class
@@ -114,7 +115,8 @@ class InferenceWorker : public QObject {
   void supersedeCka(quint64 id) { cka_latest_.store(id); }
 
  public slots:
-  void loadModel(const QString& path, const QString& device);
+  // `options`: device, CPU threads (0 = physical cores), fast path (LoadOptions).
+  void loadModel(const QString& path, const revcol::LoadOptions& options);
   // Counts the frames of a video (decoding, so off the GUI thread) and keeps it open for analyze().
   void openVideo(const QString& path);
   void analyze(quint64 id, const revcol::studio::FrameRequest& frame, const revcol::studio::AnalysisSettings& settings);

@@ -216,6 +216,22 @@ void MainWindow::buildMenus() {
   shortcut("Last Frame", QKeySequence(Qt::Key_End), [this]() {
     if (sequence_.frames > 0) showPosition(sequence_.frames - 1);
   });
+  QMenu* settings = menuBar()->addMenu("&Settings");
+  settings->addAction("CPU Threads...", this, [this]() {
+    bool ok = false;
+    const int threads = QInputDialog::getInt(this, "CPU Threads", "Threads for inference (0 = all physical cores):",
+                                             QSettings().value("inference/threads", 0).toInt(), 0, 256, 1, &ok);
+    if (!ok) return;
+    QSettings().setValue("inference/threads", threads);
+    if (!model_.info.file.empty()) openCheckpoint(QString::fromStdString(model_.info.file));  // applies at load
+  });
+  QAction* fast = settings->addAction("Fast CPU Path (checked against the plain modules at load)");
+  fast->setCheckable(true);
+  fast->setChecked(QSettings().value("inference/fast", true).toBool());
+  connect(fast, &QAction::toggled, this, [this](bool on) {
+    QSettings().setValue("inference/fast", on);
+    if (!model_.info.file.empty()) openCheckpoint(QString::fromStdString(model_.info.file));
+  });
   QMenu* help = menuBar()->addMenu("&Help");
   help->addAction("About RevCol Studio", this,
                   [this]() { statusBar()->showMessage(QString::fromStdString(versionString()), 5000); });
@@ -338,6 +354,14 @@ void MainWindow::runAblation(const Ablation& ablation) {
       Qt::QueuedConnection);
 }
 
+LoadOptions MainWindow::loadOptions() const {
+  LoadOptions o;
+  o.device = "cpu";
+  o.threads = QSettings().value("inference/threads", 0).toInt();
+  o.fast = QSettings().value("inference/fast", true).toBool();
+  return o;
+}
+
 void MainWindow::openCheckpoint(const QString& path) {
   message_->hide();
   model_ready_ = false;
@@ -348,7 +372,7 @@ void MainWindow::openCheckpoint(const QString& path) {
   statusBar()->showMessage("Loading " + QFileInfo(path).fileName() + " ...");
   addRecent(path);
   QMetaObject::invokeMethod(
-      worker_, [w = worker_, path]() { w->loadModel(path, "cpu"); }, Qt::QueuedConnection);
+      worker_, [w = worker_, path, options = loadOptions()]() { w->loadModel(path, options); }, Qt::QueuedConnection);
 }
 
 bool MainWindow::openInput(const QString& path) {
@@ -423,7 +447,9 @@ void MainWindow::showModel(const LoadedModel& loaded, double ms) {
   row("weights", QString::fromStdString(info.weights_source) + (info.has_ema ? " (EMA also present)" : ""));
   row("file", QString::fromStdString(info.file));
   row("device", QString::fromStdString(info.device));
-  row("precision", "float32 (reconstruction also in float64)");
+  row("threads", loaded.options.threads > 0 ? QString::number(loaded.options.threads) : "all physical cores");
+  row("precision", QString("float32%1 (reconstruction also in float64)")
+                       .arg(loaded.options.fast ? ", fast CPU path when it matches the plain one" : ""));
   html += "</table>";
   model_panel_->setHtml(html);
   ablation_panel_->setModel(loaded);

@@ -129,6 +129,7 @@ class MainWindow : public QMainWindow {
   void buildDocks();
   QDockWidget* addDock(const QString& title, QWidget* content, Qt::DockWidgetArea area);
   void showModel(const LoadedModel& model, double ms);
+  LoadOptions loadOptions() const;  // from the settings (threads, fast path)
   void showError(const QString& message);
   void addRecent(const QString& path);
   void rebuildRecentMenu();

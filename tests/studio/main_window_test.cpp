@@ -29,6 +29,7 @@ TEST(MainWindow, FixtureCheckpointAndImageFillPanelsGridAndPlot) {
   ASSERT_TRUE(w.lastResult()) << w.errorMessage().toStdString();
   EXPECT_TRUE(w.errorMessage().isEmpty()) << w.errorMessage().toStdString();
   EXPECT_TRUE(w.modelPanelText().contains("16 / 32 / 64 / 128")) << w.modelPanelText().toStdString();
+  EXPECT_TRUE(w.modelPanelText().contains("threads")) << w.modelPanelText().toStdString();
   EXPECT_TRUE(w.predictionsText().contains("Top-5"));
   auto* grid = w.explorer()->grid();
   ASSERT_EQ(grid->columns(), 4);
