@@ -27,7 +27,8 @@ const char* kUsage =
     "  --version                                 print the version and the libtorch backend\n"
     "\n"
     "common options: --device cpu|cuda  --weights model|ema  --preprocess imagenet|none  --size N\n"
-    "                --threads N (CPU threads of the model, 0 = physical cores; export: --model-threads N)\n"
+    "                --threads N (CPU threads of the model; 0, the default: the physical cores not busy elsewhere;\n"
+    "                export: --model-threads N)\n"
     "                --labels FILE (one class name per line)\n"
     "  help             this text\n";
 

@@ -25,8 +25,9 @@ enum class WeightsPreference {
 struct LoadOptions {
   std::string device = "cpu";  // "cpu" or "cuda" (an error if CUDA is not available)
   WeightsPreference weights = WeightsPreference::Auto;
-  // CPU intra-op threads for this process (0 = physical cores); applied at load and before each
-  // call on the calling thread. OpenBLAS is kept single-threaded (see nn/cpu_runtime.h).
+  // CPU intra-op threads for this process, applied at load and before each call on the calling
+  // thread. 0 = auto: the physical cores, fewer while other processes keep cores busy (OpenMP
+  // stalls when a core is shared). OpenBLAS is kept single-threaded (see nn/cpu_runtime.h).
   int threads = 0;
   // CPU float32: run classify/analyze on the fast channels-last path (checked against the plain
   // modules at load, within 1e-5 relative L2; the plain path is used if it does not agree).

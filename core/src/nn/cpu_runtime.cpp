@@ -43,9 +43,19 @@ int physicalCores() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-int configureCpuThreads(int threads) {
+int freeCores() {
   static const int cores = physicalCores();
-  const int n = threads > 0 ? threads : cores;
+  std::ifstream in("/proc/loadavg");
+  double one, five, fifteen;
+  int running = 0;
+  char slash;
+  if (!(in >> one >> five >> fifteen >> running >> slash)) return cores;
+  // `running` counts the calling thread itself (our OpenMP workers sleep between calls).
+  return std::clamp(cores - std::max(0, running - 1), 1, cores);
+}
+
+int configureCpuThreads(int threads) {
+  const int n = threads > 0 ? threads : freeCores();
   setBlasThreads(1);
   if (at::get_num_threads() != n) at::set_num_threads(n);
   return n;
