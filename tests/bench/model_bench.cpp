@@ -4,7 +4,9 @@
 // the analysis pass, the detection-resolution backbone, peak RSS and RSS over many frames.
 // Not a test: run by hand (tests/bench/speed_bench.sh runs it with the usual arguments).
 //   revcol-bench [--reps N] [--threads N] [--official SCRIPT] [--python PATH] [--det-reps N]
-//                [--frames N] [--no-det] [--no-plain]
+//                [--frames N] [--no-det] [--no-plain] [--memory]
+// --memory: only the memory rows, in a process that holds nothing but the one model (run it
+// separately: the timing run holds several models, which would count in its RSS).
 // Order matters: the "plain, before" row runs first, before any model load has applied mallopt and
 // the thread setting (they are process-wide and cannot be undone).
 #include <revcol/model.h>
@@ -26,6 +28,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -33,7 +36,7 @@ namespace {
 struct Options {
   int reps = 7, det_reps = 3, threads = 0, frames = 1000;
   std::string official, python = "/usr/bin/python3";
-  bool det = true, plain = true;
+  bool det = true, plain = true, memory = false;
 };
 
 Options parse(int argc, char** argv) {
@@ -60,6 +63,8 @@ Options parse(int argc, char** argv) {
       o.det = false;
     else if (a == "--no-plain")
       o.plain = false;
+    else if (a == "--memory")
+      o.memory = true;
     else
       throw std::runtime_error("unknown option " + a);
   }
@@ -148,11 +153,53 @@ void row(const char* name, double ms, const char* note = "") {
     std::printf("  %-46s %10.1f  %s\n", name, ms, note);
 }
 
+revcol::AnalysisOptions analysisPass() {
+  revcol::AnalysisOptions analysis;
+  analysis.features = true;
+  analysis.added_maps = false;
+  analysis.decoders = false;
+  analysis.precisions = {revcol::Precision::Float32};
+  analysis.modes = {revcol::ReconstructionMode::Step};
+  return analysis;
+}
+
+// Peak RSS of one analysis pass at 224 x 224 and 800 x 1216 (process peak, model included), and
+// RSS after 100 and after `frames` analyses at 64 x 64.
+void memoryRows(const Options& o) {
+  revcol::LoadOptions load;
+  load.threads = o.threads;
+  auto model = revcol::RevColModel::random(revcol::revcolTiny(), 0, load);
+  const double loaded = statusMiB("VmRSS");
+  const auto analysis = analysisPass();
+  std::printf("\n  memory (RevCol-T, fast path, analysis pass = features of every column + step reconstruction)\n");
+  std::printf("  RSS with the model loaded                   : %7.0f MiB\n", loaded);
+  for (auto [h, w] : {std::pair<int64_t, int64_t>{224, 224}, {800, 1216}}) {
+    const auto image = randomImage(h, w);
+    resetPeakRss();
+    model.analyze(image, analysis);
+    model.analyze(image, analysis);
+    std::printf("  peak RSS, analysis pass at %4lld x %-4lld       : %7.0f MiB\n", static_cast<long long>(h),
+                static_cast<long long>(w), statusMiB("VmHWM"));
+  }
+  const auto small = randomImage(64, 64);
+  double rss100 = 0;
+  for (int i = 1; i <= o.frames; ++i) {
+    model.analyze(small, analysis);
+    if (i == 100) rss100 = statusMiB("VmRSS");
+  }
+  std::printf("  RSS over %d analyses at 64 x 64            : %.1f MiB after 100, %.1f MiB after %d\n", o.frames,
+              rss100, statusMiB("VmRSS"), o.frames);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   try {
     const Options o = parse(argc, argv);
+    if (o.memory) {
+      memoryRows(o);
+      return 0;
+    }
     const revcol::Architecture tiny = revcol::revcolTiny();
     const auto image = randomImage(224, 224);
     std::printf("machine: %s, %d logical CPUs, %d physical cores; load average at start: %s\n",
@@ -205,15 +252,8 @@ int main(int argc, char** argv) {
     auto all = revcol::RevColModel::random(tiny, 0, all_options);
     const double fast_all_ms = medianMs(o.reps, [&] { all.classify(image); });
 
-    revcol::AnalysisOptions analysis;
-    analysis.features = true;
-    analysis.added_maps = false;
-    analysis.decoders = false;
-    analysis.precisions = {revcol::Precision::Float32};
-    analysis.modes = {revcol::ReconstructionMode::Step};
-    resetPeakRss();
+    const auto analysis = analysisPass();
     const double analysis_ms = medianMs(o.reps, [&] { fast.analyze(image, analysis); });
-    const double analysis_rss = statusMiB("VmHWM");
 
     const double flops = backboneFlops(tiny, 224, 224);
     std::printf(
@@ -234,8 +274,7 @@ int main(int argc, char** argv) {
     row("ours, fast path, 1 thread", fast_one_ms);
     row("ours, fast path, every physical core", fast_all_ms,
         ("(" + std::to_string(all_options.threads) + " threads)").c_str());
-    row("ours, analysis pass (features + step recon.)", analysis_ms,
-        ("peak RSS " + std::to_string(int(analysis_rss)) + " MiB").c_str());
+    row("ours, analysis pass (features + step recon.)", analysis_ms);
     std::printf("\n  speed-up vs official default malloc : %6.2fx  (target >= 3)\n", off_default / fast_ms);
     std::printf("  speed-up vs official tuned malloc   : %6.2fx  (target >= 1.25)\n", off_tuned / fast_ms);
     std::printf("  speed-up vs our plain, before       : %6.2fx\n", plain_before / fast_ms);
@@ -252,29 +291,15 @@ int main(int argc, char** argv) {
       auto x = torch::randn({1, 3, 800, 1216});
       revcol::ForwardOptions backbone;
       backbone.heads = backbone.decoders = false;
-      resetPeakRss();
-      const double det_ms = medianMs(o.det_reps, [&] { fast_net.forward(x, backbone); });
-      const double det_rss = statusMiB("VmHWM");
-      const auto det_image = randomImage(800, 1216);
-      resetPeakRss();
-      fast.analyze(det_image, analysis);
-      const double det_analysis_rss = statusMiB("VmHWM");
+      const double det_ms = medianMs(o.det_reps, [&] {
+        revcol::configureCpuThreads(o.threads);  // what the facade does before each call
+        fast_net.forward(x, backbone);
+      });
       std::printf("\n  %-46s %10s\n", "RevCol-T backbone 800 x 1216, fp32", "ms/image");
       row("official-style eager, GLIBC_TUNABLES malloc", off_det);
-      row("ours, fast path", det_ms, ("peak RSS " + std::to_string(int(det_rss)) + " MiB").c_str());
+      row("ours, fast path", det_ms, ("(" + std::to_string(at::get_num_threads()) + " threads)").c_str());
       std::printf("  speed-up vs official tuned malloc   : %6.2fx  (target >= 1.25)\n", off_det / det_ms);
-      std::printf("  analysis pass at 800 x 1216: peak RSS %d MiB\n", int(det_analysis_rss));
     }
-
-    // Long videos: RSS must not grow with the number of frames analysed.
-    const auto small = randomImage(64, 64);
-    double rss100 = 0;
-    for (int i = 1; i <= o.frames; ++i) {
-      fast.analyze(small, analysis);
-      if (i == 100) rss100 = statusMiB("VmRSS");
-    }
-    std::printf("\n  analysis of %d frames at 64 x 64: RSS %.1f MiB after 100, %.1f MiB after %d\n", o.frames, rss100,
-                statusMiB("VmRSS"), o.frames);
     std::printf("load average at end: %s\n", firstLine("/proc/loadavg").c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "revcol-bench: %s\n", e.what());
