@@ -16,6 +16,8 @@ PACKAGES=(
   xvfb xauth
   # Demo data set for the embedded models.
   dataset-fashion-mnist
+  # tests/python: torch.load reads the demo checkpoints written by libtorch.
+  python3-torch
 )
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -65,15 +65,9 @@ void setLearningRate(torch::optim::AdamW& optimizer, double lr) {
 }
 
 std::string commandLine(int argc, char** argv) {
-  std::string out;
-  for (int i = 0; i < argc; ++i) {
-    std::string a = argv[i];
-    if (i == 0) {
-      const size_t slash = a.find_last_of('/');
-      a = slash == std::string::npos ? a : a.substr(slash + 1);
-    }
-    out += (i ? " " : "") + a;
-  }
+  // argv[0] is the subcommand (cls, seg): the tool's name goes in front of it.
+  std::string out = "revcol-train";
+  for (int i = 0; i < argc; ++i) out += std::string(" ") + argv[i];
   return out;
 }
 

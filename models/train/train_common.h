@@ -31,7 +31,7 @@ class Stopwatch {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-// The exact command line, for the model README and the demo manifest.
+// The exact command line ("revcol-train cls ...") from a subcommand's argc/argv, for the manifest.
 std::string commandLine(int argc, char** argv);
 
 }  // namespace revcol::train

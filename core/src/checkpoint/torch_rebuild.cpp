@@ -155,6 +155,10 @@ Value* callAllowListed(const Value& f, const Value& args, Arena& arena) {
   if (f.isGlobal("collections", "OrderedDict") || f.isGlobal("builtins", "dict") || f.isGlobal("__builtin__", "dict")) {
     return makeDict(args, arena);
   }
+  // torch::pickle_save (libtorch's torch.save) wraps typed containers as
+  // restore_type_tag(obj, "Dict[str, Tensor]"); the tag only restores a TorchScript type.
+  if (f.isGlobal("torch.jit._pickle", "restore_type_tag") && args.items.size() == 2 && args.items[1]->isString())
+    return args.items[0];
   if (f.isGlobal("_codecs", "encode")) return encodeLatin1(args, arena);
   if (f.isGlobal("torch", "Size") && args.items.size() == 1 && args.items[0]->isTuple()) return args.items[0];
   return nullptr;
