@@ -66,7 +66,7 @@ int runAnalyze(const std::vector<std::string>& argv) {
   Arguments args(argv,
                  {"--checkpoint", "--out", "--preprocess", "--size", "--precision", "--mode", "--device", "--weights",
                   "--labels", "--topk", "--colormap", "--threads"},
-                 {"--raw"});
+                 {"--raw", "--bf16"});
   if (args.positional().size() != 1) throw Error("usage: revcol-cli analyze --checkpoint CKPT --out DIR [--raw] IMAGE");
   const std::string image_path = args.positional()[0];
   const fs::path out = args.required("--out");

@@ -14,7 +14,7 @@ namespace revcol::cli {
 int runClassify(const std::vector<std::string>& argv) {
   Arguments args(argv,
                  {"--checkpoint", "--topk", "--device", "--weights", "--preprocess", "--size", "--labels", "--threads"},
-                 {"--json", "--all-heads"});
+                 {"--json", "--all-heads", "--bf16"});
   if (args.positional().empty())
     throw Error("usage: revcol-cli classify --checkpoint CKPT [--topk K] [--json] IMAGE...");
   const int top_k = args.intValue("--topk", 5, 1, 100000);

@@ -136,7 +136,7 @@ int runExport(const std::vector<std::string>& argv) {
       argv,
       {"--checkpoint", "--out", "--what", "--stride", "--start", "--end", "--shard", "--preprocess", "--size",
        "--device", "--weights", "--labels", "--colormap", "--cell", "--threads", "--model-threads"},
-      {"--resume", "--quiet", "--recursive", "--no-video"});
+      {"--resume", "--quiet", "--recursive", "--no-video", "--bf16"});
   if (args.positional().empty())
     throw Error(
         "usage: revcol-cli export --checkpoint CKPT --out DIR [--what overlay,features,errors,raw] [--stride N] "

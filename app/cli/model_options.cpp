@@ -9,6 +9,7 @@ LoadOptions loadOptionsFrom(const Arguments& args, const std::string& threads_op
   LoadOptions o;
   o.device = args.value("--device", "cpu");
   o.threads = args.intValue(threads_option, 0, 0, 1024);
+  o.bf16 = args.flag("--bf16");
   const std::string weights = args.value("--weights", "model");
   if (weights == "ema")
     o.weights = WeightsPreference::Ema;

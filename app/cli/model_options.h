@@ -9,9 +9,9 @@
 
 namespace revcol::cli {
 
-// --device cpu|cuda, --weights model|ema, and the model's CPU threads from `threads_option`
-// (0, the default: auto, see LoadOptions::threads; export names it --model-threads: its --threads are
-// renderers).
+// --device cpu|cuda, --weights model|ema, --bf16 (a flag, where the command declares it), and the model's CPU threads
+// from `threads_option` (0, the default: auto, see LoadOptions::threads; export names it --model-threads: its --threads
+// are renderers).
 LoadOptions loadOptionsFrom(const Arguments& args, const std::string& threads_option = "--threads");
 // --preprocess imagenet|none (default imagenet), --size N (224 default).
 ImagenetPreprocess preprocessFrom(const Arguments& args);

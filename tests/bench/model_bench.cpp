@@ -19,6 +19,8 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -255,6 +257,34 @@ int main(int argc, char** argv) {
     const auto analysis = analysisPass();
     const double analysis_ms = medianMs(o.reps, [&] { fast.analyze(image, analysis); });
 
+    // Optional bf16 MLPs: speed, and drift from the float32 fast path (relative L2 of each level of
+    // the last column, top-1 of the last head) on random images.
+    revcol::LoadOptions bf16_options = fast_options;
+    bf16_options.bf16 = true;
+    auto bf16 = revcol::RevColModel::random(tiny, 0, bf16_options);
+    const double bf16_ms = medianMs(o.reps, [&] { bf16.classify(image); });
+    revcol::AnalysisOptions features_only;
+    features_only.added_maps = features_only.decoders = false;
+    features_only.precisions.clear();
+    std::array<double, 4> drift{};
+    int agree = 0, images = 8;
+    for (int i = 0; i < images; ++i) {
+      auto img = randomImage(224, 224);
+      std::mt19937 rng(unsigned(100 + i));
+      std::normal_distribution<float> normal;
+      for (float& v : img.values) v = normal(rng);
+      auto a32 = fast.analyze(img, features_only);
+      auto a16 = bf16.analyze(img, features_only);
+      agree += a32.heads.back().top[0].index == a16.heads.back().top[0].index;
+      for (int l = 0; l < 4; ++l) {
+        const auto& x = a32.columns.back().levels[l].values;
+        const auto& y = a16.columns.back().levels[l].values;
+        double err = 0, norm = 0;
+        for (size_t j = 0; j < x.size(); ++j) err += double(y[j] - x[j]) * (y[j] - x[j]), norm += double(x[j]) * x[j];
+        drift[l] = std::max(drift[l], std::sqrt(err / norm));
+      }
+    }
+
     const double flops = backboneFlops(tiny, 224, 224);
     std::printf(
         "threads: %s (auto: free physical cores at each call; libtorch's default here: %d); RevCol-T "
@@ -275,9 +305,15 @@ int main(int argc, char** argv) {
     row("ours, fast path, every physical core", fast_all_ms,
         ("(" + std::to_string(all_options.threads) + " threads)").c_str());
     row("ours, analysis pass (features + step recon.)", analysis_ms);
+    row("ours, fast path, bf16 MLPs (--bf16)", bf16_ms);
+    std::printf(
+        "  bf16 drift from fp32 (worst of %d random images, last column): c0 %.2g, c1 %.2g, c2 %.2g, "
+        "c3 %.2g relative L2; top-1 of the last head agrees on %d/%d\n",
+        images, drift[0], drift[1], drift[2], drift[3], agree, images);
     std::printf("\n  speed-up vs official default malloc : %6.2fx  (target >= 3)\n", off_default / fast_ms);
     std::printf("  speed-up vs official tuned malloc   : %6.2fx  (target >= 1.25)\n", off_tuned / fast_ms);
     std::printf("  speed-up vs our plain, before       : %6.2fx\n", plain_before / fast_ms);
+    std::printf("  bf16 speed-up vs official tuned     : %6.2fx  (target >= 2.5)\n", off_tuned / bf16_ms);
     std::printf("  analysis pass / fast forward        : %6.2f   (target <= 2.2)\n", analysis_ms / fast_ms);
 
     if (o.det) {

@@ -32,6 +32,9 @@ struct LoadOptions {
   // CPU float32: run classify/analyze on the fast channels-last path (checked against the plain
   // modules at load, within 1e-5 relative L2; the plain path is used if it does not agree).
   bool fast = true;
+  // CPU: the fast path's ConvNeXt MLPs multiply in bfloat16 (AVX-512 BF16 / AMX through oneDNN),
+  // everything else float32. Off by default: ~1e-2 relative drift (README, revcol-bench).
+  bool bf16 = false;
 };
 
 struct ModelInfo {

@@ -43,10 +43,24 @@ int64_t mlpBlockRows(int64_t channels) { return std::clamp<int64_t>(131072 / (4 
 
 }  // namespace
 
+void Block::useBf16() {
+  w1t_bf16 = w1t.to(at::kBFloat16);
+  b1_bf16 = b1.to(at::kBFloat16);
+  w2t_bf16 = w2t.to(at::kBFloat16);
+  b2_bf16 = b2.to(at::kBFloat16);
+}
+
 void Block::apply(at::Tensor& x) const {
   const int64_t c = x.size(-1), rows = x.numel() / c;
   auto t = norm(dwconv(x)).view({rows, c});
   auto x2d = x.view({rows, c});
+  if (w1t_bf16.defined()) {
+    // libtorch routes bf16 addmm to oneDNN's matmul, which splits over the OpenMP threads itself.
+    auto h = at::addmm(b1_bf16, t.to(at::kBFloat16), w1t_bf16).to(at::kFloat);
+    geluInPlace(h);
+    x2d.add_(at::addmm(b2_bf16, h.to(at::kBFloat16), w2t_bf16));
+    return;
+  }
   const int64_t threads = at::in_parallel_region() ? 1 : at::get_num_threads();
   // Row blocks, a multiple of the thread count so that every thread gets the same share; each
   // block runs pwconv1 + GELU + pwconv2 on one thread (one parallel region per MLP).

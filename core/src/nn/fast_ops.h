@@ -45,6 +45,10 @@ struct Block {
   Conv dwconv;
   Norm norm;
   at::Tensor w1t, b1, w2t, b2;  // transposed Linear weights: K x N, contiguous
+  // Optional bfloat16 copies (useBf16): the two products then run in bf16 through oneDNN (AMX /
+  // AVX-512 BF16), LayerNorm, GELU and the residual stay float32.
+  at::Tensor w1t_bf16, b1_bf16, w2t_bf16, b2_bf16;
+  void useBf16();
   void apply(at::Tensor& x) const;
 };
 

@@ -62,7 +62,7 @@ bool FastRevColNet::supports(const RevColNetImpl& net) {
   return true;
 }
 
-FastRevColNet::FastRevColNet(RevColNetImpl& net)
+FastRevColNet::FastRevColNet(RevColNetImpl& net, bool bf16)
     : net_(&net), head_columns_(headColumns(net.architecture())), decoder_columns_(decoderColumns(net.architecture())) {
   if (!supports(net)) throw Error("the fast path runs float32 networks on the CPU only");
   const Architecture& arch = net.architecture();
@@ -86,8 +86,10 @@ FastRevColNet::FastRevColNet(RevColNetImpl& net)
       if (lv.has_up) lv.up = up(w, p + ".fusion.up");
       lv.has_up2 = w.has(p + ".fusion.up2.channel_reschedule.0.weight");
       if (lv.has_up2) lv.up2 = up(w, p + ".fusion.up2");
-      for (int64_t b = 0; b < arch.layers[l]; ++b)
+      for (int64_t b = 0; b < arch.layers[l]; ++b) {
         lv.blocks.push_back(block(w, p + ".blocks." + std::to_string(b), arch.kernel_size));
+        if (bf16) lv.blocks.back().useBf16();
+      }
     }
     columns_.push_back(std::move(col));
   }

@@ -19,7 +19,9 @@ class FastRevColNet {
  public:
   // Copies the weights it needs (the network may be used or freed afterwards; `net` must outlive
   // this object only for the heads and decoders it runs). CPU float32 networks only.
-  explicit FastRevColNet(RevColNetImpl& net);
+  // bf16: the ConvNeXt MLPs (~90 % of the arithmetic) multiply in bfloat16 (off by default; it
+  // drifts ~1e-2 relative from float32, see revcol-bench).
+  explicit FastRevColNet(RevColNetImpl& net, bool bf16 = false);
 
   static bool supports(const RevColNetImpl& net);
 
