@@ -1,42 +1,49 @@
 #include "train/counting_allocator.h"
 
 #include <c10/core/CPUAllocator.h>
+#include <c10/core/impl/alloc_cpu.h>
 
-#include <algorithm>
 #include <atomic>
+#include <mutex>
+#include <unordered_map>
 
 namespace revcol::train {
 namespace {
 
 std::atomic<size_t> g_live{0}, g_peak{0};
+std::mutex g_mutex;
+// Sizes by address: the deleter gets only the pointer, and oneDNN insists that a DataPtr's
+// context is its data (raw_allocate), so no per-allocation record can ride along.
+std::unordered_map<void*, size_t>* g_sizes = new std::unordered_map<void*, size_t>();
 
-struct Counted {
-  c10::DataPtr inner;
-  size_t bytes;
-};
-
-void deleteCounted(void* ctx) {
-  auto* counted = static_cast<Counted*>(ctx);
-  g_live -= counted->bytes;
-  delete counted;  // frees the wrapped allocation through its own deleter
+void countedFree(void* data) {
+  if (!data) return;
+  {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    auto it = g_sizes->find(data);
+    if (it != g_sizes->end()) {
+      g_live -= it->second;
+      g_sizes->erase(it);
+    }
+  }
+  c10::free_cpu(data);
 }
 
 class CountingAllocator final : public c10::Allocator {
  public:
-  explicit CountingAllocator(c10::Allocator* inner) : inner_(inner) {}
   c10::DataPtr allocate(size_t n) const override {
-    c10::DataPtr p = inner_->allocate(n);
-    void* data = p.get();
+    void* data = c10::alloc_cpu(n);  // what c10's DefaultCPUAllocator does (aligned, zero-size safe)
+    {
+      std::lock_guard<std::mutex> lock(g_mutex);
+      (*g_sizes)[data] = n;
+    }
     const size_t now = (g_live += n);
     size_t peak = g_peak.load();
     while (now > peak && !g_peak.compare_exchange_weak(peak, now)) {
     }
-    return {data, new Counted{std::move(p), n}, &deleteCounted, c10::Device(c10::DeviceType::CPU)};
+    return {data, data, &countedFree, c10::Device(c10::DeviceType::CPU)};
   }
-  c10::DeleterFnPtr raw_deleter() const override { return nullptr; }
-
- private:
-  c10::Allocator* inner_;
+  c10::DeleterFnPtr raw_deleter() const override { return &countedFree; }
 };
 
 }  // namespace
@@ -44,7 +51,7 @@ class CountingAllocator final : public c10::Allocator {
 void installCountingAllocator() {
   static CountingAllocator* counting = nullptr;
   if (counting) return;
-  counting = new CountingAllocator(c10::GetCPUAllocator());  // lives as long as the process
+  counting = new CountingAllocator();  // lives as long as the process
   c10::SetCPUAllocator(counting, /*priority=*/100);
 }
 

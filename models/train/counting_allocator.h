@@ -5,7 +5,7 @@
 
 namespace revcol::train {
 
-// Installs the counting allocator in front of libtorch's default CPU allocator (once per process;
+// Installs the counting allocator in place of libtorch's default CPU allocator (once per process;
 // tensors allocated before keep their original deleter and are not counted).
 void installCountingAllocator();
 // Bytes currently held by counted tensors, and the most held since the last resetPeak().
