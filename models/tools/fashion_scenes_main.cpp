@@ -1,6 +1,7 @@
 // revcol-fashion-scenes --split train|test --count N --seed S --out DIR [--task cls|scenes]
 //                       [--start I] [--size PX] [--data DIR]
 // cls:    DIR/<k>_<class>/<index>.png (ImageFolder layout) and DIR/labels.txt
+// video:  DIR/fashion_scenes.mp4, one scene per frame at --fps (default 2), MPEG-4 Part 2
 // scenes: DIR/images/<index>.png, DIR/labels/<index>.png (0 background, 1 + class) and
 //         DIR/annotations.json (COCO instances with boxes and RLE masks)
 #include <revcol/atomic_file.h>
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
 #include <string_view>
 
 #include "fashion/coco_json.h"
@@ -25,7 +27,7 @@ namespace {
 
 const char* kUsage =
     "usage: revcol-fashion-scenes --split train|test --count N --seed S --out DIR [--task cls|scenes] "
-    "[--start I] [--size PX] [--data FASHION_MNIST_DIR]";
+    "[--start I] [--size PX] [--fps N] [--data FASHION_MNIST_DIR]";
 
 void writePng(const fs::path& path, const cv::Mat& image, bool rgb) {
   cv::Mat out = image;
@@ -53,11 +55,12 @@ int run(int argc, char** argv) {
     std::printf("%s\n", kUsage);
     return 0;
   }
-  tools::ToolArgs args(argc, argv, {"--split", "--count", "--seed", "--out", "--task", "--start", "--size", "--data"},
-                       {});
+  tools::ToolArgs args(argc, argv,
+                       {"--split", "--count", "--seed", "--out", "--task", "--start", "--size", "--fps", "--data"}, {});
   if (!args.has("--split") || !args.has("--count") || !args.has("--out")) throw Error(kUsage);
   const std::string task = args.value("--task", "scenes");
-  if (task != "cls" && task != "scenes") throw Error("--task must be 'cls' or 'scenes', got '" + task + "'");
+  if (task != "cls" && task != "scenes" && task != "video")
+    throw Error("--task must be 'cls', 'scenes' or 'video', got '" + task + "'");
   const long long count = args.integer("--count", 0, 1, 1000000);
   const long long start = args.integer("--start", 0, 0, 1LL << 30);
   const uint64_t seed = uint64_t(args.integer("--seed", 0, 0, (1LL << 62)));
@@ -76,6 +79,22 @@ int run(int argc, char** argv) {
       const ClassificationSample s = makeClassificationSample(data, seed, int(i), size);
       writePng(out / classFolder(s.label) / (indexName(i) + ".png"), s.image, true);
     }
+    return 0;
+  }
+  if (task == "video") {
+    fs::create_directories(out);
+    const std::string path = (out / "fashion_scenes.mp4").string();
+    const int fps = int(args.integer("--fps", 2, 1, 60));
+    // VideoWriter cannot write through a temp name portably; a failed run leaves no file behind.
+    cv::VideoWriter writer(path, cv::VideoWriter::fourcc('m', 'p', '4', 'v'), fps, cv::Size(size, size));
+    if (!writer.isOpened()) throw Error("cannot open " + path + " for writing (OpenCV without an MPEG-4 encoder?)");
+    const SceneOptions o = sceneOptionsForSize(size);
+    for (long long i = start; i < start + count; ++i) {
+      cv::Mat bgr;
+      cv::cvtColor(makeScene(data, seed, int(i), o).image, bgr, cv::COLOR_RGB2BGR);
+      writer.write(bgr);
+    }
+    writer.release();
     return 0;
   }
   fs::create_directories(out / "images");
