@@ -40,6 +40,10 @@ struct FrameRequest {
 struct LoadedModel {
   ModelInfo info;
   LoadOptions options;  // as loaded (threads, fast path)
+  // The image size the model was trained at, from the "image_size" of a CKPT.json card beside the
+  // checkpoint (revcol-train writes one; models/demo): images are then warped to it instead of
+  // the ImageNet eval transform. 0: no card (official checkpoints).
+  int card_image_size = 0;
   Task task = Task::Classification;
   std::vector<std::string> class_names;         // of the task's head (empty: none)
   std::vector<std::array<uint8_t, 3>> palette;  // segmentation: RGB per class
@@ -95,6 +99,7 @@ struct AblationJobResult {
 // How frames are prepared for the column analysis.
 struct AnalysisSettings {
   int classification_size = 224;  // official eval transform: shorter side 256 (x 224/224), centre crop
+  int warp_size = 0;              // > 0: classification inputs warped to warp_size^2 instead (model card)
   // Detection / segmentation checkpoints: the whole frame, keep-ratio, longer side to this many
   // pixels, each side rounded to a multiple of 32 (the detector itself runs at its own test scale).
   int dense_long_side = 448;

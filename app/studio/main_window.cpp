@@ -422,6 +422,7 @@ bool MainWindow::openInput(const QString& path) {
 void MainWindow::showModel(const LoadedModel& loaded, double ms) {
   model_ = loaded;
   model_ready_ = true;
+  settings_.warp_size = loaded.card_image_size;
   // Sidecars name the checkpoint by its SHA-256; hashing hundreds of MB takes a second, so it runs
   // beside everything else and is only waited for by an export.
   checkpoint_sha256_ = QtConcurrent::run(
@@ -447,6 +448,8 @@ void MainWindow::showModel(const LoadedModel& loaded, double ms) {
   row("weights", QString::fromStdString(info.weights_source) + (info.has_ema ? " (EMA also present)" : ""));
   row("file", QString::fromStdString(info.file));
   row("device", QString::fromStdString(info.device));
+  if (loaded.card_image_size > 0)
+    row("input", QString("warped to %1 x %1 (the model card beside the checkpoint)").arg(loaded.card_image_size));
   row("threads", loaded.options.threads > 0 ? QString::number(loaded.options.threads) : "all physical cores");
   row("precision", QString("float32%1 (reconstruction also in float64)")
                        .arg(loaded.options.fast ? ", fast CPU path when it matches the plain one" : ""));

@@ -70,7 +70,11 @@ ExportProvenance MainWindow::provenance() const {
   p.input = result_->frame.path.toStdString();
   p.frame_index = result_->frame.index;
   p.input_shape = result_->input.shape;
-  p.preprocess = model_.task == Task::Classification || model_.task == Task::Backbone
+  p.preprocess = settings_.warp_size > 0 && (model_.task == Task::Classification || model_.task == Task::Backbone)
+                     ? "warped to " + std::to_string(settings_.warp_size) + " x " +
+                           std::to_string(settings_.warp_size) +
+                           " (Pillow bicubic; none when already that size), ImageNet mean/std"
+                 : model_.task == Task::Classification || model_.task == Task::Backbone
                      ? "ImageNet eval: shorter side to " + std::to_string(settings_.classification_size * 256 / 224) +
                            " (Pillow bicubic), centre crop " + std::to_string(settings_.classification_size) +
                            ", ImageNet mean/std"

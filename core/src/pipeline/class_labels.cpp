@@ -46,6 +46,8 @@ std::vector<std::string> classNamesFor(int64_t num_classes, const std::string& l
     return names;
   }
   if (num_classes == 1000) return readLabelFile(resourceDir() + "/labels/imagenet1k.txt");
+  // The project's demo classifiers (models/demo) are the only 10-class RevCols: Fashion-MNIST's classes.
+  if (num_classes == 10) return readLabelFile(resourceDir() + "/labels/fashion_mnist10.txt");
   for (int64_t i = 0; i < num_classes; ++i) names.push_back("class " + std::to_string(i));
   return names;
 }
