@@ -16,6 +16,10 @@ shoot() {
   xvfb-run -a -s "-screen 0 1600x1000x24" "$studio" --screenshot "$out/$name.png" "$@"
   echo "wrote $out/$name.png"
 }
+demo="$root/models/demo/revcol_fashion_cls.pth"
+item="$root/resources/samples/fashion_items/bag_005008.png"
+shoot demo_explorer --checkpoint "$demo" --cell 2,1 "$item"
+shoot demo_pca --checkpoint "$demo" --explorer-mode pca --cell 3,0 "$item"
 shoot explorer_mean --checkpoint "$ckpt" --cell 2,1 "$image"
 shoot explorer_pca --checkpoint "$ckpt" --explorer-mode pca --cell 3,0 "$image"
 shoot explorer_added --checkpoint "$ckpt" --explorer-mode added --cell 1,2 "$image"
