@@ -41,7 +41,7 @@ for f in /usr/bin/revcol-cli /usr/bin/revcol-studio /usr/bin/revcol-live \
          /usr/share/icons/hicolor/scalable/apps/revcol-studio.svg /usr/share/mime/packages/revcol-studio.xml; do
   expect_file "$f"
 done
-for m in "$repo"/models/*.pth; do
+for m in "$repo"/models/demo/*.pth "$repo"/models/demo/*.pth.json; do
   [ -e "$m" ] && expect_file "/usr/share/revcol-studio/models/$(basename "$m")"
 done
 if grep -q '^/usr/local\|^/work\|/build/' <<<"$files"; then bad "paths outside /usr: $(grep '^/usr/local\|^/work\|/build/' <<<"$files" | head -3)"; else ok "everything under /usr"; fi
@@ -94,6 +94,14 @@ if [ "$install" = 1 ]; then
   run env -u REVCOL_RESOURCES revcol-cli classify --checkpoint "$model" /usr/share/revcol-studio/samples/shapes.png \
     && ok "revcol-cli classify on the installed sample, installed labels" || bad "revcol-cli classify"
   run revcol-live --version && ok "revcol-live --version" || bad "revcol-live --version"
+  # The installed demo model on an installed sample: names from the installed Fashion-MNIST labels.
+  demo=/usr/share/revcol-studio/models/revcol_fashion_cls.pth
+  if [ -e "$repo/models/demo/revcol_fashion_cls.pth" ]; then
+    run revcol-cli info "$demo" && ok "revcol-cli info on the installed demo model" || bad "revcol-cli info $demo"
+    out=$(run env -u REVCOL_RESOURCES revcol-cli classify --preprocess none --checkpoint "$demo" \
+      /usr/share/revcol-studio/samples/fashion_items/bag_005008.png) && grep -q Bag <<<"$out" \
+      && ok "installed demo model classifies the installed bag as Bag" || bad "demo classify: $out"
+  fi
 fi
 
 [ "$fail" = 0 ] && echo "check_deb: all checks passed" || echo "check_deb: FAILED"
