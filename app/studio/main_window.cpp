@@ -219,8 +219,9 @@ void MainWindow::buildMenus() {
   QMenu* settings = menuBar()->addMenu("&Settings");
   settings->addAction("CPU Threads...", this, [this]() {
     bool ok = false;
-    const int threads = QInputDialog::getInt(this, "CPU Threads", "Threads for inference (0 = all physical cores):",
-                                             QSettings().value("inference/threads", 0).toInt(), 0, 256, 1, &ok);
+    const int threads = QInputDialog::getInt(
+        this, "CPU Threads", "Threads for inference (0 = auto: the physical cores not busy with other work):",
+        QSettings().value("inference/threads", 0).toInt(), 0, 256, 1, &ok);
     if (!ok) return;
     QSettings().setValue("inference/threads", threads);
     if (!model_.info.file.empty()) openCheckpoint(QString::fromStdString(model_.info.file));  // applies at load
@@ -230,6 +231,13 @@ void MainWindow::buildMenus() {
   fast->setChecked(QSettings().value("inference/fast", true).toBool());
   connect(fast, &QAction::toggled, this, [this](bool on) {
     QSettings().setValue("inference/fast", on);
+    if (!model_.info.file.empty()) openCheckpoint(QString::fromStdString(model_.info.file));
+  });
+  QAction* bf16 = settings->addAction("bfloat16 Matrix Products (faster, approximate: ~1e-2 drift)");
+  bf16->setCheckable(true);
+  bf16->setChecked(QSettings().value("inference/bf16", false).toBool());
+  connect(bf16, &QAction::toggled, this, [this](bool on) {
+    QSettings().setValue("inference/bf16", on);
     if (!model_.info.file.empty()) openCheckpoint(QString::fromStdString(model_.info.file));
   });
   QMenu* help = menuBar()->addMenu("&Help");
@@ -359,6 +367,7 @@ LoadOptions MainWindow::loadOptions() const {
   o.device = "cpu";
   o.threads = QSettings().value("inference/threads", 0).toInt();
   o.fast = QSettings().value("inference/fast", true).toBool();
+  o.bf16 = QSettings().value("inference/bf16", false).toBool();
   return o;
 }
 
@@ -450,8 +459,10 @@ void MainWindow::showModel(const LoadedModel& loaded, double ms) {
   row("device", QString::fromStdString(info.device));
   if (loaded.card_image_size > 0)
     row("input", QString("warped to %1 x %1 (the model card beside the checkpoint)").arg(loaded.card_image_size));
-  row("threads", loaded.options.threads > 0 ? QString::number(loaded.options.threads) : "all physical cores");
-  row("precision", QString("float32%1 (reconstruction also in float64)")
+  row("threads", loaded.options.threads > 0 ? QString::number(loaded.options.threads)
+                                            : "auto (the physical cores not busy with other work)");
+  row("precision", QString("%1%2 (reconstruction in float32 and float64)")
+                       .arg(loaded.options.bf16 ? "bfloat16 matrix products, float32 elsewhere" : "float32")
                        .arg(loaded.options.fast ? ", fast CPU path when it matches the plain one" : ""));
   html += "</table>";
   model_panel_->setHtml(html);
@@ -459,7 +470,8 @@ void MainWindow::showModel(const LoadedModel& loaded, double ms) {
   overlay_controls_->setMode(loaded.task == Task::Detection      ? widgets::OverlayControls::Mode::Detection
                              : loaded.task == Task::Segmentation ? widgets::OverlayControls::Mode::Segmentation
                                                                  : widgets::OverlayControls::Mode::None);
-  status_device_->setText(QString("%1 | fp32").arg(QString::fromStdString(info.device)));
+  status_device_->setText(
+      QString("%1 | %2").arg(QString::fromStdString(info.device)).arg(loaded.options.bf16 ? "bf16" : "fp32"));
   statusBar()->showMessage(QString("Loaded in %1 ms").arg(ms, 0, 'f', 0), 5000);
   // Queue the analysis before this job counts as finished, so the window never looks idle between.
   if (!sequence_.empty() && !sequence_.live() && sequence_.frames > 0) showPosition(position_);
