@@ -432,6 +432,8 @@ void MainWindow::showModel(const LoadedModel& loaded, double ms) {
   model_ = loaded;
   model_ready_ = true;
   settings_.warp_size = loaded.card_image_size;
+  // Dense tasks: the column analysis looks at the whole frame at the size the model learnt on.
+  settings_.dense_long_side = loaded.card_image_size > 0 ? loaded.card_image_size : AnalysisSettings{}.dense_long_side;
   // Sidecars name the checkpoint by its SHA-256; hashing hundreds of MB takes a second, so it runs
   // beside everything else and is only waited for by an export.
   checkpoint_sha256_ = QtConcurrent::run(
