@@ -165,7 +165,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), cache_(cacheBudge
 }
 
 MainWindow::~MainWindow() {
+  // Cancel whatever runs (frames, CKA, ablation) so closing does not wait for it.
   worker_->supersede(~quint64(0));
+  worker_->supersedeCka(~quint64(0));
   worker_thread_.quit();
   worker_thread_.wait();
 }
