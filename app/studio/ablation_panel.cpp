@@ -1,4 +1,5 @@
 #include "ablation_panel.h"
+#include "studio_style.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -42,10 +43,6 @@ std::vector<const DetectedObject*> shown(const std::vector<DetectedObject>& obje
   for (const DetectedObject& o : objects)
     if (o.score >= kShownScore) out.push_back(&o);
   return out;
-}
-
-QImage toQImage(const cv::Mat& rgb) {
-  return QImage(rgb.data, rgb.cols, rgb.rows, int(rgb.step), QImage::Format_RGB888).copy();
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "main_window.h"
+#include "studio_style.h"
 
 #include <QAction>
 #include <QApplication>
@@ -396,7 +397,7 @@ bool MainWindow::openInput(const QString& path) {
     if (next.kind == SourceKind::Image) {
       // Decode here so a broken file is refused at once and the image shows before any model runs.
       const cv::Mat rgb = loadImageRgb(path.toStdString());
-      input_view_->setImage(QImage(rgb.data, rgb.cols, rgb.rows, int(rgb.step), QImage::Format_RGB888).copy());
+      input_view_->setImage(toQImage(rgb));
     }
     setPlaying(false);
     sequence_ = next;

@@ -149,6 +149,9 @@ class MainWindow : public QMainWindow {
   void buildExportMenu(QMenu* file);
   void exportWithDialog(ExportKind kind);
   ExportProvenance provenance() const;
+  // How analysis inputs are made now: for the shown frame's task (for_task), or for CKA, which
+  // always uses the classification transform so that every image has one size.
+  std::string preprocessDescription(bool for_task) const;
 
   // main_window_results.cpp
   void showResult(std::shared_ptr<const AnalysisJobResult> result);

@@ -63,6 +63,18 @@ void MainWindow::exportWithDialog(ExportKind kind) {
   }
 }
 
+std::string MainWindow::preprocessDescription(bool for_task) const {
+  const bool whole_frame = for_task && (model_.task == Task::Detection || model_.task == Task::Segmentation);
+  if (whole_frame)
+    return "whole frame, keep ratio, longer side to " + std::to_string(settings_.dense_long_side) +
+           " (area), sides rounded to multiples of 32, ImageNet mean/std";
+  if (settings_.warp_size > 0)
+    return "warped to " + std::to_string(settings_.warp_size) + " x " + std::to_string(settings_.warp_size) +
+           " (Pillow bicubic; none when already that size), ImageNet mean/std";
+  return "ImageNet eval: shorter side to " + std::to_string(settings_.classification_size * 256 / 224) +
+         " (Pillow bicubic), centre crop " + std::to_string(settings_.classification_size) + ", ImageNet mean/std";
+}
+
 ExportProvenance MainWindow::provenance() const {
   ExportProvenance p;
   p.checkpoint_file = model_.info.file;
@@ -70,16 +82,7 @@ ExportProvenance MainWindow::provenance() const {
   p.input = result_->frame.path.toStdString();
   p.frame_index = result_->frame.index;
   p.input_shape = result_->input.shape;
-  p.preprocess = settings_.warp_size > 0 && (model_.task == Task::Classification || model_.task == Task::Backbone)
-                     ? "warped to " + std::to_string(settings_.warp_size) + " x " +
-                           std::to_string(settings_.warp_size) +
-                           " (Pillow bicubic; none when already that size), ImageNet mean/std"
-                 : model_.task == Task::Classification || model_.task == Task::Backbone
-                     ? "ImageNet eval: shorter side to " + std::to_string(settings_.classification_size * 256 / 224) +
-                           " (Pillow bicubic), centre crop " + std::to_string(settings_.classification_size) +
-                           ", ImageNet mean/std"
-                     : "whole frame, keep ratio, longer side to " + std::to_string(settings_.dense_long_side) +
-                           " (area), sides rounded to multiples of 32, ImageNet mean/std";
+  p.preprocess = preprocessDescription(true);
   return p;
 }
 
@@ -95,9 +98,7 @@ bool MainWindow::exportTo(ExportKind kind, const QString& path) {
       p.checkpoint_file = model_.info.file;
       if (checkpoint_sha256_.isValid()) p.checkpoint_sha256 = checkpoint_sha256_.result().toStdString();
       p.input = job->request.folder.toStdString();
-      p.preprocess = "ImageNet eval: shorter side to " + std::to_string(settings_.classification_size * 256 / 224) +
-                     " (Pillow bicubic), centre crop " + std::to_string(settings_.classification_size) +
-                     ", ImageNet mean/std";
+      p.preprocess = preprocessDescription(false);
       const std::string out = path.toStdString();
       if (kind == ExportKind::CkaFigure) {
         nlohmann::json s = disentanglementJson(*job, p);

@@ -12,6 +12,7 @@
 #include "ablation_panel.h"
 #include "column_explorer.h"
 #include "main_window.h"
+#include "studio_style.h"
 #include "revcol/colorize.h"
 #include "revcol_widgets/colormap.h"
 #include "revcol_widgets/error_plot.h"
@@ -22,12 +23,6 @@
 
 namespace revcol::studio {
 namespace {
-
-const QStringList kLevelColors = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"};
-
-QImage toQImage(const cv::Mat& rgb) {
-  return QImage(rgb.data, rgb.cols, rgb.rows, int(rgb.step), QImage::Format_RGB888).copy();
-}
 
 QColor toQColor(const std::array<uint8_t, 3>& c) { return QColor(c[0], c[1], c[2]); }
 
@@ -192,7 +187,7 @@ void MainWindow::updateErrorPlot() {
     for (int l = 0; l < 4; ++l) {
       widgets::PlotSeries s;
       s.name = QString("c%1 %2").arg(l).arg(r.precision == Precision::Float64 ? "fp64" : "fp32");
-      s.color = QColor(kLevelColors[l]);
+      s.color = levelColor(l);
       s.dashed = r.precision == Precision::Float64;
       for (const ColumnReconstruction& c : r.columns) {
         s.x.push_back(c.target);
@@ -209,7 +204,7 @@ void MainWindow::updateAlphaPlot() {
   for (int l = 0; l < 4; ++l) {
     widgets::PlotSeries s;
     s.name = QString("c%1 mean |alpha|").arg(l);
-    s.color = QColor(kLevelColors[l]);
+    s.color = levelColor(l);
     for (const ColumnAnalysis& c : result_->analysis.columns) {
       s.x.push_back(c.column);
       s.y.push_back(c.alphas[size_t(l)].mean_abs);

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "main_window.h"
+#include "studio_style.h"
 #include "revcol/error.h"
 #include "revcol/image_io.h"
 #include "revcol_widgets/image_view.h"
@@ -16,7 +17,6 @@
 namespace revcol::studio {
 namespace {
 
-const QStringList kLevelColors = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"};
 constexpr int kLiveHistory = 1000;  // webcam frames kept on the timeline
 
 }  // namespace
@@ -41,7 +41,7 @@ void MainWindow::showPosition(int position) {
   if (request.kind == SourceKind::Image) {
     try {
       const cv::Mat rgb = loadImageRgb(request.path.toStdString());
-      input_view_->setImage(QImage(rgb.data, rgb.cols, rgb.rows, int(rgb.step), QImage::Format_RGB888).copy());
+      input_view_->setImage(toQImage(rgb));
     } catch (const Error& e) {
       showError(QString::fromStdString(e.what()));
     }
@@ -154,7 +154,7 @@ void MainWindow::updateTimeline() {
   for (int l = 0; l < 4; ++l) {
     widgets::PlotSeries s;
     s.name = QString("c%1 step fp32").arg(l);
-    s.color = QColor(kLevelColors[l]);
+    s.color = levelColor(l);
     for (auto it = summaries_.begin(); it != summaries_.end(); ++it) {
       s.x.push_back(it.key());
       s.y.push_back(it.value().step_error[size_t(l)]);

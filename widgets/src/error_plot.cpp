@@ -45,19 +45,9 @@ QString ErrorPlot::valueTextAt(const QPoint& widget_pos) const {
 void ErrorPlot::setSeries(const QVector<PlotSeries>& series, const QString& y_label) {
   plot_->clearGraphs();
   plot_->yAxis->setLabel(y_label);
-  double lo = std::numeric_limits<double>::infinity();
-  double hi = 0;
-  for (const PlotSeries& s : series)
-    for (double v : s.y)
-      if (v > 0 && std::isfinite(v)) {
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
-      }
-  if (!(hi > 0)) {
-    lo = 1e-12;
-    hi = 1.0;
-  }
-  const double floor_value = lo / 10.0;  // exact zeros have no place on a log axis
+  const LogAxisRange range = logAxisRange(series, 1e-12);
+  const double floor_value = range.floor;
+  const double hi = range.hi;
   series_ = series;
   floor_value_ = floor_value;
   double xmax = 1;
@@ -68,10 +58,7 @@ void ErrorPlot::setSeries(const QVector<PlotSeries>& series, const QString& y_la
     if (s.dashed) pen.setStyle(Qt::DashLine);
     g->setPen(pen);
     g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
-    QVector<double> y = s.y;
-    for (double& v : y)
-      if (!(v > 0)) v = floor_value;
-    g->setData(s.x, y, true);
+    g->setData(s.x, floored(s.y, floor_value), true);
     for (double x : s.x) xmax = std::max(xmax, x);
   }
   plot_->xAxis->setRange(-0.5, xmax + 0.5);

@@ -6,6 +6,28 @@
 
 namespace revcol::widgets {
 
+LogAxisRange logAxisRange(const QVector<PlotSeries>& series, double fallback_lo) {
+  double lo = std::numeric_limits<double>::infinity(), hi = 0;
+  for (const PlotSeries& s : series)
+    for (double v : s.y)
+      if (v > 0 && std::isfinite(v)) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+  if (!(hi > 0)) {
+    lo = fallback_lo;
+    hi = 1.0;
+  }
+  return {lo / 10.0, hi};
+}
+
+QVector<double> floored(const QVector<double>& y, double floor) {
+  QVector<double> out = y;
+  for (double& v : out)
+    if (!(v > 0)) v = floor;
+  return out;
+}
+
 QString nearestPointText(const QCustomPlot* plot, const QCPAxis* value_axis, const QVector<PlotSeries>& series,
                          const QPoint& pos, const QString& x_label, double floor_value, int radius) {
   double best = double(radius) * radius;

@@ -54,28 +54,16 @@ void TimelinePlot::setSeries(const QVector<PlotSeries>& errors, const PlotSeries
   errors_ = errors;
   confidence_ = confidence;
   plot_->clearGraphs();
-  double lo = std::numeric_limits<double>::infinity(), hi = 0;
-  for (const PlotSeries& s : errors)
-    for (double v : s.y)
-      if (v > 0 && std::isfinite(v)) {
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
-      }
-  if (!(hi > 0)) {
-    lo = 1e-9;
-    hi = 1;
-  }
-  floor_value_ = lo / 10.0;
+  const LogAxisRange range = logAxisRange(errors, 1e-9);
+  floor_value_ = range.floor;
+  const double hi = range.hi;
   for (const PlotSeries& s : errors) {
     QCPGraph* g = plot_->addGraph(plot_->xAxis, plot_->yAxis);
     g->setName(s.name);
     QPen pen(s.color.isValid() ? s.color : QColor(Qt::black), 1.4);
     if (s.dashed) pen.setStyle(Qt::DashLine);
     g->setPen(pen);
-    QVector<double> y = s.y;
-    for (double& v : y)
-      if (!(v > 0)) v = floor_value_;
-    g->setData(s.x, y, true);
+    g->setData(s.x, floored(s.y, floor_value_), true);
   }
   if (!confidence.x.isEmpty()) {
     QCPGraph* g = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
