@@ -12,6 +12,8 @@ PACKAGES=(
   qt6-base-dev libqcustomplot-dev libgl-dev
   libimgui-dev libglfw3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # The CPU fast path's AVX-512 / AMX kernels (libtorch already links libdnnl.so.2).
+  libdnnl-dev
   # Headless window tests and screenshots.
   xvfb xauth
   # Demo data set for the embedded models.

@@ -69,6 +69,7 @@ int runInfo(const std::vector<std::string>& argv) {
   std::printf("parameters  %lld (%.2f M)\n", (long long)info.parameter_count, info.parameter_count / 1e6);
   std::printf("weights     %s%s\n", info.weights_source.c_str(), info.has_ema ? " (EMA weights also present)" : "");
   std::printf("device      %s\n", info.device.c_str());
+  if (!info.cpu_path.empty()) std::printf("cpu path    %s\n", info.cpu_path.c_str());
   return 0;
 }
 

@@ -466,9 +466,15 @@ void MainWindow::showModel(const LoadedModel& loaded, double ms) {
     row("input", QString("warped to %1 x %1 (the model card beside the checkpoint)").arg(loaded.card_image_size));
   row("threads", loaded.options.threads > 0 ? QString::number(loaded.options.threads)
                                             : "auto (the physical cores not busy with other work)");
+  const bool bf16 = info.cpu_path == "fast bf16";
+  const QString path = info.cpu_path.empty()     ? QString()
+                       : info.cpu_path == "plain" ? ", plain modules"
+                                                  : ", fast CPU path (oneDNN), checked against the plain one at load";
   row("precision", QString("%1%2 (reconstruction in float32 and float64)")
-                       .arg(loaded.options.bf16 ? "bfloat16 matrix products, float32 elsewhere" : "float32")
-                       .arg(loaded.options.fast ? ", fast CPU path when it matches the plain one" : ""));
+                       .arg(bf16 ? "bfloat16 matrix products, float32 elsewhere" : "float32")
+                       .arg(path));
+  if (loaded.options.bf16 && !bf16 && info.cpu_path != "")
+    row("note", "bfloat16 was asked for but cannot run here: float32 instead");
   html += "</table>";
   model_panel_->setHtml(html);
   ablation_panel_->setModel(loaded);
@@ -476,7 +482,7 @@ void MainWindow::showModel(const LoadedModel& loaded, double ms) {
                              : loaded.task == Task::Segmentation ? widgets::OverlayControls::Mode::Segmentation
                                                                  : widgets::OverlayControls::Mode::None);
   status_device_->setText(
-      QString("%1 | %2").arg(QString::fromStdString(info.device)).arg(loaded.options.bf16 ? "bf16" : "fp32"));
+      QString("%1 | %2").arg(QString::fromStdString(info.device)).arg(bf16 ? "bf16" : "fp32"));
   statusBar()->showMessage(QString("Loaded in %1 ms").arg(ms, 0, 'f', 0), 5000);
   // Queue the analysis before this job counts as finished, so the window never looks idle between.
   if (!sequence_.empty() && !sequence_.live() && sequence_.frames > 0) showPosition(position_);

@@ -12,7 +12,7 @@
 #include <revcol/model.h>
 
 #include "nn/cpu_runtime.h"
-#include "nn/fast_gemm.h"
+#include "nn/onednn.h"
 #include "nn/fast_revcol.h"
 #include "nn/weights.h"
 
@@ -230,11 +230,10 @@ int main(int argc, char** argv) {
     fast_options.threads = o.threads;
     auto fast = revcol::RevColModel::random(tiny, 0, fast_options);  // applies mallopt + threads
 
-    // GEMM peak: 2048^3 float32 through the fast path's GEMM (OpenBLAS split over the threads).
-    revcol::configureCpuThreads(revcol::physicalCores());  // the machine's peak: every core
-    auto a = torch::randn({2048, 2048}), b = torch::randn({2048, 2048});
-    const double gemm_ms = medianMs(5, [&] { revcol::fast::gemm(a, b, {}); });
-    const double peak = 2.0 * 2048 * 2048 * 2048 / (gemm_ms * 1e-3) / 1e9;
+    // GEMM peak: 2048^3 float32 through the fast path's matrix product (oneDNN), every core.
+    revcol::configureCpuThreads(revcol::physicalCores());
+    const double peak = revcol::fast::linearPeakGflops(2048, 5);
+    const double gemm_ms = 2.0 * 2048 * 2048 * 2048 / (peak * 1e9) * 1e3;
 
     double plain_after = -1;
     if (o.plain) {

@@ -44,6 +44,9 @@ struct ModelInfo {
   std::string weights_source;            // "model", "model_ema", "state_dict", "root" or "random"
   bool has_ema = false;                  // the file also holds EMA weights
   std::string device;                    // "cpu" or "cuda"
+  // What runs classify/analyze on the CPU: "fast fp32", "fast bf16" (LoadOptions::fast / bf16) or
+  // "plain" (disabled, unsupported, or the fast path failed its check at load); "" on CUDA.
+  std::string cpu_path;
   std::vector<std::string> class_names;  // from mmdet/mmseg meta, else empty
 };
 

@@ -53,7 +53,11 @@ bool fastPathAgrees(RevColNetImpl& net, FastRevColNet& fast, double tolerance) {
   ForwardOptions opts;
   opts.heads = opts.decoders = false;
   net.forward(input, opts, [&](const ColumnOutput& o) { return plain.push_back(o.c), true; });
-  fast.forward(input, opts, [&](const ColumnOutput& o) { return quick.push_back(o.c), true; });
+  try {
+    fast.forward(input, opts, [&](const ColumnOutput& o) { return quick.push_back(o.c), true; });
+  } catch (const std::exception&) {
+    return false;  // e.g. no bfloat16 kernel for this CPU: the caller falls back
+  }
   if (plain.size() != quick.size()) return false;
   for (size_t i = 0; i < plain.size(); ++i)
     for (int l = 0; l < 4; ++l) {
@@ -80,10 +84,19 @@ struct RevColModel::Impl {
     if (!device.is_cpu()) return;
     keepActivationsMapped();
     configureCpuThreads(threads);
+    info.cpu_path = "plain";
     if (!options.fast || !FastRevColNet::supports(*net)) return;
-    fast = std::make_unique<FastRevColNet>(*net, options.bf16);
-    // bf16 keeps 8 bits of mantissa: a level drifts ~1e-2; 0.1 still catches a wrong path.
-    if (!fastPathAgrees(*net, *fast, options.bf16 ? 0.1 : 1e-5)) fast.reset();
+    // bf16 keeps 8 bits of mantissa: a level drifts ~1e-2; 0.1 still catches a wrong path. A
+    // bf16 path that cannot run here falls back to the float32 fast path.
+    for (bool bf16 : {options.bf16, false}) {
+      fast = std::make_unique<FastRevColNet>(*net, bf16);
+      if (fastPathAgrees(*net, *fast, bf16 ? 0.1 : 1e-5)) {
+        info.cpu_path = bf16 ? "fast bf16" : "fast fp32";
+        return;
+      }
+      fast.reset();
+      if (!bf16) return;
+    }
   }
 
   // OpenMP's thread count belongs to the calling thread: a worker thread that did not load the

@@ -6,6 +6,7 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -26,6 +27,20 @@ void setBlasThreads(int n) {
       return;
     }
   }
+}
+
+// Threads of this process in state R (running or runnable), the caller included.
+int ownRunningThreads() {
+  int running = 0;
+  std::error_code error;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", error)) {
+    std::ifstream stat(task.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    const auto paren = line.rfind(')');  // the command name may hold spaces and parentheses
+    if (paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'R') ++running;
+  }
+  return std::max(1, running);
 }
 
 }  // namespace
@@ -50,8 +65,10 @@ int freeCores() {
   int running = 0;
   char slash;
   if (!(in >> one >> five >> fifteen >> running >> slash)) return cores;
-  // `running` counts the calling thread itself (our OpenMP workers sleep between calls).
-  return std::clamp(cores - std::max(0, running - 1), 1, cores);
+  // `running` counts this process's own runnable threads too: the caller, and OpenMP workers that
+  // still spin for a moment after the last parallel region. Counting those as "others" once made
+  // every call after the first run on one thread.
+  return std::clamp(cores - std::max(0, running - ownRunningThreads()), 1, cores);
 }
 
 int configureCpuThreads(int threads) {

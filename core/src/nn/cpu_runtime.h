@@ -8,8 +8,8 @@ namespace revcol {
 // CPUs where that is unknown). At least 1.
 int physicalCores();
 
-// Physical cores not taken by other running threads right now (runnable tasks of /proc/loadavg
-// other than the caller), at least 1. OpenMP's fork-join waits at every parallel region for its
+// Physical cores not taken by other processes' running threads right now (runnable tasks of
+// /proc/loadavg less this process's own), at least 1. OpenMP's fork-join waits at every parallel region for its
 // slowest thread, so a thread that shares its core with another busy process stalls all of them:
 // on this 2-core machine under a load of 8, two threads ran RevCol-T 5x slower than one.
 int freeCores();
@@ -17,9 +17,9 @@ int freeCores();
 // Uses `threads` intra-op threads (0 = auto: freeCores(), i.e. all physical cores on an otherwise
 // idle machine, re-evaluated at every call) for libtorch/OpenMP and oneDNN, and makes
 // OpenBLAS single-threaded: OpenBLAS's pthread pool and libgomp's pool otherwise both spin on the
-// same cores (2 torch threads ran ~4x slower than 1 on a 2-core machine). The fast path splits its
-// matrix products across the OpenMP threads itself. Returns the thread count in effect. Call it
-// on the thread that runs inference: OpenMP's thread count is per calling thread.
+// same cores (2 torch threads ran ~4x slower than 1 on a 2-core machine). The fast path's oneDNN
+// primitives split their work over the OpenMP threads. Returns the thread count in effect. Call
+// it on the thread that runs inference: OpenMP's thread count is per calling thread.
 int configureCpuThreads(int threads);
 
 // glibc malloc: keep freed activations in the heap instead of returning them to the kernel

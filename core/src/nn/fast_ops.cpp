@@ -1,11 +1,6 @@
 #include "nn/fast_ops.h"
 
-#include "nn/fast_gemm.h"
-#include "nn/fast_gelu.h"
-
-#include <ATen/Parallel.h>
-
-#include <algorithm>
+#include <utility>
 
 namespace revcol::fast {
 
@@ -13,18 +8,10 @@ at::Tensor nchwView(const at::Tensor& nhwc) { return nhwc.permute({0, 3, 1, 2});
 
 at::Tensor toNhwc(const at::Tensor& nchw) { return nchw.permute({0, 2, 3, 1}).contiguous(); }
 
-at::Tensor Norm::operator()(const at::Tensor& nhwc) const {
-  return at::layer_norm(nhwc, {nhwc.size(-1)}, weight, bias, 1e-6, /*cudnn_enable=*/false);
-}
-
-at::Tensor Conv::operator()(const at::Tensor& nhwc) const {
-  auto y = at::conv2d(nchwView(nhwc), weight, bias, {stride, stride}, {padding, padding}, {1, 1}, groups);
-  return toNhwc(y);
-}
-
 Patchify Patchify::fromConv(const at::Tensor& weight, const at::Tensor& bias) {
   const int64_t k = weight.size(2);
-  return {k, weight.permute({2, 3, 1, 0}).reshape({k * k * weight.size(1), weight.size(0)}).contiguous(), bias};
+  auto wt = weight.permute({2, 3, 1, 0}).reshape({k * k * weight.size(1), weight.size(0)});
+  return {k, Linear(wt, bias, Linear::Epilogue::None)};
 }
 
 at::Tensor Patchify::operator()(const at::Tensor& nhwc) const {
@@ -32,65 +19,30 @@ at::Tensor Patchify::operator()(const at::Tensor& nhwc) const {
   // Rows and columns past a multiple of the kernel are dropped, as the strided convolution does.
   auto x = nhwc.narrow(1, 0, h * kernel).narrow(2, 0, w * kernel);
   auto patches = x.reshape({n, h, kernel, w, kernel, c}).permute({0, 1, 3, 2, 4, 5}).reshape({n * h * w, -1});
-  return gemm(patches, wt, bias).view({n, h, w, wt.size(1)});
+  return product(patches).view({n, h, w, product.outputs()});
 }
 
-namespace {
-
-// Rows of one MLP block: its hidden part (rows x 4C floats) stays in the 1-2 MiB L2 of one core
-// between pwconv1, GELU and pwconv2 instead of going to memory and back three times.
-int64_t mlpBlockRows(int64_t channels) { return std::clamp<int64_t>(131072 / (4 * channels), 32, 256); }
-
-}  // namespace
-
-void Block::useBf16() {
-  w1t_bf16 = w1t.to(at::kBFloat16);
-  b1_bf16 = b1.to(at::kBFloat16);
-  w2t_bf16 = w2t.to(at::kBFloat16);
-  b2_bf16 = b2.to(at::kBFloat16);
+Block Block::fromWeights(const at::Tensor& dw_weight, const at::Tensor& dw_bias, Norm norm, const at::Tensor& w1,
+                         const at::Tensor& b1, const at::Tensor& w2, const at::Tensor& b2, const at::Tensor& gamma,
+                         bool bf16) {
+  Block b;
+  b.dwconv = DepthwiseConv(dw_weight, dw_bias);
+  b.norm = std::move(norm);
+  b.pwconv1 = Linear(w1.t(), b1, Linear::Epilogue::Gelu, bf16, /*out_bf16=*/true);
+  b.pwconv2 = Linear((w2 * gamma.unsqueeze(1)).t(), b2 * gamma, Linear::Epilogue::Accumulate, bf16);
+  return b;
 }
 
 void Block::apply(at::Tensor& x) const {
   const int64_t c = x.size(-1), rows = x.numel() / c;
-  auto t = norm(dwconv(x)).view({rows, c});
+  auto hidden = pwconv1(norm(dwconv(x)).view({rows, c}));
   auto x2d = x.view({rows, c});
-  if (w1t_bf16.defined()) {
-    // libtorch routes bf16 addmm to oneDNN's matmul, which splits over the OpenMP threads itself.
-    auto h = at::addmm(b1_bf16, t.to(at::kBFloat16), w1t_bf16).to(at::kFloat);
-    geluInPlace(h);
-    x2d.add_(at::addmm(b2_bf16, h.to(at::kBFloat16), w2t_bf16));
-    return;
-  }
-  const int64_t threads = at::in_parallel_region() ? 1 : at::get_num_threads();
-  // Row blocks, a multiple of the thread count so that every thread gets the same share; each
-  // block runs pwconv1 + GELU + pwconv2 on one thread (one parallel region per MLP).
-  const int64_t blocks = (rows / mlpBlockRows(c) + threads - 1) / threads * threads;
-  if (blocks >= threads && blocks > 1) {
-    const int64_t step = (rows + blocks - 1) / blocks;
-    at::parallel_for(0, blocks, 1, [&](int64_t begin, int64_t end) {
-      for (int64_t b = begin; b < end; ++b) {
-        const int64_t start = b * step, len = std::min(step, rows - start);
-        if (len <= 0) continue;
-        auto h = at::addmm(b1, t.narrow(0, start, len), w1t);
-        geluInPlace(h);  // erf GELU, as nn.GELU()
-        auto xb = x2d.narrow(0, start, len);
-        xb.add_(b2);
-        at::addmm_out(xb, xb, h, w2t);
-      }
-    });
-    return;
-  }
-  // Few rows (the coarsest level): the products are split by columns instead.
-  auto h = gemm(t, w1t, b1);
-  geluInPlace(h);
-  x2d.add_(b2);
-  gemmInto(h, w2t, at::Tensor(), x2d, /*accumulate=*/true);
+  pwconv2.into(hidden, x2d);
 }
 
 at::Tensor Up::operator()(const at::Tensor& nhwc) const {
-  const int64_t c = nhwc.size(-1), rows = nhwc.numel() / c;
-  auto y = gemm(nhwc.reshape({rows, c}), wt, b);
-  return norm(y.view({nhwc.size(0), nhwc.size(1), nhwc.size(2), wt.size(1)}));
+  auto y = product(nhwc);
+  return norm(y.view({nhwc.size(0), nhwc.size(1), nhwc.size(2), product.outputs()}));
 }
 
 void addNearest(at::Tensor& fine, const at::Tensor& coarse) {

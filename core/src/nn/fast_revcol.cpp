@@ -26,21 +26,15 @@ class Weights {
 
 fast::Norm norm(const Weights& w, const std::string& p) { return {w(p + ".weight"), w(p + ".bias")}; }
 
-fast::Block block(const Weights& w, const std::string& p, int64_t kernel) {
-  fast::Block b;
-  auto dw = w(p + ".dwconv.weight");
-  b.dwconv = {dw, w(p + ".dwconv.bias"), 1, (kernel - 1) / 2, dw.size(0)};
-  b.norm = norm(w, p + ".norm");
-  b.w1t = w(p + ".pwconv1.weight").t().contiguous();
-  b.b1 = w(p + ".pwconv1.bias");
-  auto gamma = w(p + ".gamma");
-  b.w2t = (w(p + ".pwconv2.weight") * gamma.unsqueeze(1)).t().contiguous();
-  b.b2 = w(p + ".pwconv2.bias") * gamma;
-  return b;
+fast::Block block(const Weights& w, const std::string& p, bool bf16) {
+  return fast::Block::fromWeights(w(p + ".dwconv.weight"), w(p + ".dwconv.bias"), norm(w, p + ".norm"),
+                                  w(p + ".pwconv1.weight"), w(p + ".pwconv1.bias"), w(p + ".pwconv2.weight"),
+                                  w(p + ".pwconv2.bias"), w(p + ".gamma"), bf16);
 }
 
 fast::Up up(const Weights& w, const std::string& p) {
-  return {w(p + ".channel_reschedule.0.weight").t().contiguous(), w(p + ".channel_reschedule.0.bias"),
+  return {fast::Linear(w(p + ".channel_reschedule.0.weight").t(), w(p + ".channel_reschedule.0.bias"),
+                       fast::Linear::Epilogue::None),
           norm(w, p + ".channel_reschedule.1")};
 }
 
@@ -86,10 +80,8 @@ FastRevColNet::FastRevColNet(RevColNetImpl& net, bool bf16)
       if (lv.has_up) lv.up = up(w, p + ".fusion.up");
       lv.has_up2 = w.has(p + ".fusion.up2.channel_reschedule.0.weight");
       if (lv.has_up2) lv.up2 = up(w, p + ".fusion.up2");
-      for (int64_t b = 0; b < arch.layers[l]; ++b) {
-        lv.blocks.push_back(block(w, p + ".blocks." + std::to_string(b), arch.kernel_size));
-        if (bf16) lv.blocks.back().useBf16();
-      }
+      for (int64_t b = 0; b < arch.layers[l]; ++b)
+        lv.blocks.push_back(block(w, p + ".blocks." + std::to_string(b), bf16));
     }
     columns_.push_back(std::move(col));
   }

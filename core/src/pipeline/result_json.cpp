@@ -15,6 +15,7 @@ nlohmann::json toJson(const ModelInfo& info) {
       {"weights", info.weights_source},
       {"has_ema", info.has_ema},
       {"device", info.device},
+      {"cpu_path", info.cpu_path},
       {"parameters", info.parameter_count},
       {"variant", a.variant},
       {"task", toString(a.task)},

@@ -1,0 +1,296 @@
+#include "nn/onednn.h"
+
+#include <revcol/error.h>
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#if REVCOL_HAVE_ONEDNN
+#include <oneapi/dnnl/dnnl.hpp>
+#endif
+
+namespace revcol::fast {
+namespace {
+
+at::Tensor contiguousFloat(const at::Tensor& t) { return t.detach().to(at::kFloat).contiguous(); }
+
+}  // namespace
+
+#if REVCOL_HAVE_ONEDNN
+
+namespace {
+
+using dnnl::memory;
+using Dt = memory::data_type;
+using Tag = memory::format_tag;
+
+dnnl::engine& engine() {
+  static dnnl::engine cpu(dnnl::engine::kind::cpu, 0);
+  return cpu;
+}
+
+dnnl::stream& stream() {
+  thread_local dnnl::stream s(engine());
+  return s;
+}
+
+memory wrap(const memory::desc& desc, const at::Tensor& t) { return memory(desc, engine(), t.data_ptr()); }
+
+// Primitives per input shape. A session sees few shapes (one per input size); the bound only
+// stops a stream of odd sizes from growing it without end.
+template <typename Key, typename Value>
+class ShapeCache {
+ public:
+  template <typename Make>
+  Value get(const Key& key, Make make) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = entries_.find(key);
+    if (it != entries_.end()) return it->second;
+    if (entries_.size() >= 32) entries_.clear();
+    return entries_.emplace(key, make()).first->second;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<Key, Value> entries_;
+};
+
+}  // namespace
+
+struct Linear::Impl {
+  at::Tensor wt, bias;  // K x N plain (float32 or bfloat16), 1 x N float32
+  Epilogue epilogue;
+  bool bf16, out_bf16;
+  int64_t k, n;
+
+  struct Prepared {
+    dnnl::matmul matmul;
+    memory weights;  // packed for this primitive
+  };
+  // Packed weights per layout: primitives for different row counts usually share one.
+  std::mutex packed_mutex;
+  std::vector<std::pair<memory::desc, memory>> packed;
+  ShapeCache<int64_t, std::shared_ptr<Prepared>> prepared;
+
+  memory packedWeights(const memory::desc& desc) {
+    std::lock_guard<std::mutex> lock(packed_mutex);
+    for (auto& [d, m] : packed)
+      if (d == desc) return m;
+    memory plain({{k, n}, bf16 ? Dt::bf16 : Dt::f32, Tag::ab}, engine(), wt.data_ptr());
+    memory out(desc, engine());
+    dnnl::reorder(plain, out).execute(stream(), plain, out);
+    stream().wait();
+    packed.emplace_back(desc, out);
+    return out;
+  }
+
+  std::shared_ptr<Prepared> prepare(int64_t rows) {
+    const Dt in = bf16 ? Dt::bf16 : Dt::f32, out = out_bf16 ? Dt::bf16 : Dt::f32;
+    dnnl::post_ops ops;
+    if (epilogue == Epilogue::Gelu) ops.append_eltwise(1.f, dnnl::algorithm::eltwise_gelu_erf, 0.f, 0.f);
+    if (epilogue == Epilogue::Accumulate) ops.append_sum(1.f);
+    dnnl::primitive_attr attr;
+    attr.set_post_ops(ops);
+    dnnl::matmul::primitive_desc pd(
+        dnnl::matmul::desc({{rows, k}, in, Tag::ab}, {{k, n}, in, Tag::any}, {{1, n}, Dt::f32, Tag::ab},
+                           {{rows, n}, out, Tag::ab}),
+        attr, engine());
+    return std::make_shared<Prepared>(Prepared{dnnl::matmul(pd), packedWeights(pd.weights_desc())});
+  }
+};
+
+Linear::Linear(const at::Tensor& wt, const at::Tensor& bias, Epilogue epilogue, bool bf16, bool out_bf16)
+    : impl_(std::make_shared<Impl>()) {
+  impl_->wt = bf16 ? wt.detach().to(at::kBFloat16).contiguous() : contiguousFloat(wt);
+  impl_->k = wt.size(0);
+  impl_->n = wt.size(1);
+  impl_->bias = bias.defined() ? contiguousFloat(bias).view({1, impl_->n}) : at::zeros({1, impl_->n});
+  impl_->epilogue = epilogue;
+  impl_->bf16 = bf16;
+  impl_->out_bf16 = bf16 && out_bf16;
+}
+
+void Linear::into(const at::Tensor& x_in, at::Tensor& out) const {
+  Impl& p = *impl_;
+  const auto in_type = p.bf16 ? at::kBFloat16 : at::kFloat;
+  const at::Tensor x = x_in.to(in_type).contiguous();
+  const int64_t rows = x.numel() / p.k;
+  if (x.size(-1) != p.k || out.numel() != rows * p.n || !out.is_contiguous())
+    throw Error("fast path: matrix product shapes do not match");
+  auto prepared = p.prepared.get(rows, [&] { return p.prepare(rows); });
+  const Dt in = p.bf16 ? Dt::bf16 : Dt::f32, dst = p.out_bf16 ? Dt::bf16 : Dt::f32;
+  prepared->matmul.execute(stream(), {{DNNL_ARG_SRC, wrap({{rows, p.k}, in, Tag::ab}, x)},
+                                      {DNNL_ARG_WEIGHTS, prepared->weights},
+                                      {DNNL_ARG_BIAS, wrap({{1, p.n}, Dt::f32, Tag::ab}, p.bias)},
+                                      {DNNL_ARG_DST, wrap({{rows, p.n}, dst, Tag::ab}, out)}});
+}
+
+struct LayerNorm::Impl {
+  at::Tensor weight, bias;
+  ShapeCache<int64_t, std::shared_ptr<dnnl::layer_normalization_forward>> prepared;
+};
+
+LayerNorm::LayerNorm(const at::Tensor& weight, const at::Tensor& bias) : impl_(std::make_shared<Impl>()) {
+  impl_->weight = contiguousFloat(weight);
+  impl_->bias = contiguousFloat(bias);
+}
+
+at::Tensor LayerNorm::operator()(const at::Tensor& x_in) const {
+  const at::Tensor x = x_in.contiguous();
+  const int64_t c = x.size(-1), rows = x.numel() / c;
+  auto out = at::empty_like(x);
+  const memory::desc desc({rows, c}, Dt::f32, Tag::ab);
+  auto ln = impl_->prepared.get(rows, [&] {
+    using Flags = dnnl::normalization_flags;
+    dnnl::layer_normalization_forward::primitive_desc pd(
+        dnnl::layer_normalization_forward::desc(dnnl::prop_kind::forward_inference, desc, 1e-6f,
+                                                Flags::use_scale | Flags::use_shift),
+        engine());
+    return std::make_shared<dnnl::layer_normalization_forward>(pd);
+  });
+  const memory::desc channels({c}, Dt::f32, Tag::x);
+  ln->execute(stream(), {{DNNL_ARG_SRC, wrap(desc, x)},
+                         {DNNL_ARG_DST, wrap(desc, out)},
+                         {DNNL_ARG_SCALE, wrap(channels, impl_->weight)},
+                         {DNNL_ARG_SHIFT, wrap(channels, impl_->bias)}});
+  return out;
+}
+
+struct DepthwiseConv::Impl {
+  at::Tensor weight, bias;  // C x 1 x k x k, C
+  int64_t c, k;
+  struct Prepared {
+    dnnl::convolution_forward conv;
+    memory weights;
+  };
+  ShapeCache<std::array<int64_t, 3>, std::shared_ptr<Prepared>> prepared;
+};
+
+DepthwiseConv::DepthwiseConv(const at::Tensor& weight, const at::Tensor& bias) : impl_(std::make_shared<Impl>()) {
+  impl_->weight = contiguousFloat(weight);
+  impl_->bias = contiguousFloat(bias);
+  impl_->c = weight.size(0);
+  impl_->k = weight.size(2);
+}
+
+at::Tensor DepthwiseConv::operator()(const at::Tensor& nhwc_in) const {
+  Impl& p = *impl_;
+  const at::Tensor x = nhwc_in.contiguous();
+  const int64_t n = x.size(0), h = x.size(1), w = x.size(2), pad = (p.k - 1) / 2;
+  auto out = at::empty_like(x);
+  const memory::desc io({n, p.c, h, w}, Dt::f32, Tag::nhwc);
+  auto prepared = p.prepared.get({n, h, w}, [&] {
+    dnnl::convolution_forward::primitive_desc pd(
+        dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, io,
+                                        {{p.c, 1, 1, p.k, p.k}, Dt::f32, Tag::any}, {{p.c}, Dt::f32, Tag::x}, io,
+                                        {1, 1}, {pad, pad}, {pad, pad}),
+        engine());
+    memory plain({{p.c, 1, 1, p.k, p.k}, Dt::f32, Tag::goihw}, engine(), p.weight.data_ptr());
+    memory packed(pd.weights_desc(), engine());
+    dnnl::reorder(plain, packed).execute(stream(), plain, packed);
+    stream().wait();
+    return std::make_shared<Impl::Prepared>(Impl::Prepared{dnnl::convolution_forward(pd), packed});
+  });
+  prepared->conv.execute(stream(), {{DNNL_ARG_SRC, wrap(io, x)},
+                                    {DNNL_ARG_WEIGHTS, prepared->weights},
+                                    {DNNL_ARG_BIAS, wrap({{p.c}, Dt::f32, Tag::x}, p.bias)},
+                                    {DNNL_ARG_DST, wrap(io, out)}});
+  return out;
+}
+
+#else  // libtorch's own operations where oneDNN's headers are absent (e.g. a CUDA libtorch build)
+
+struct Linear::Impl {
+  at::Tensor wt, bias;
+  Epilogue epilogue;
+  bool bf16, out_bf16;
+  int64_t k, n;
+};
+
+Linear::Linear(const at::Tensor& wt, const at::Tensor& bias, Epilogue epilogue, bool bf16, bool out_bf16)
+    : impl_(std::make_shared<Impl>()) {
+  impl_->wt = bf16 ? wt.detach().to(at::kBFloat16).contiguous() : contiguousFloat(wt);
+  impl_->k = wt.size(0);
+  impl_->n = wt.size(1);
+  impl_->bias = bias.defined() ? contiguousFloat(bias) : at::zeros({impl_->n});
+  impl_->epilogue = epilogue;
+  impl_->bf16 = bf16;
+  impl_->out_bf16 = bf16 && out_bf16;
+}
+
+void Linear::into(const at::Tensor& x_in, at::Tensor& out) const {
+  const Impl& p = *impl_;
+  const at::Tensor x = x_in.reshape({-1, p.k}).to(p.wt.scalar_type());
+  auto y = at::addmm(p.bias.to(p.wt.scalar_type()), x, p.wt).to(at::kFloat);
+  if (p.epilogue == Epilogue::Gelu) y = at::gelu(y);
+  auto o = out.view({-1, p.n});
+  if (p.epilogue == Epilogue::Accumulate)
+    o.add_(y);
+  else
+    o.copy_(y);
+}
+
+struct LayerNorm::Impl {
+  at::Tensor weight, bias;
+};
+
+LayerNorm::LayerNorm(const at::Tensor& weight, const at::Tensor& bias) : impl_(std::make_shared<Impl>()) {
+  impl_->weight = contiguousFloat(weight);
+  impl_->bias = contiguousFloat(bias);
+}
+
+at::Tensor LayerNorm::operator()(const at::Tensor& x) const {
+  return at::layer_norm(x.contiguous(), {x.size(-1)}, impl_->weight, impl_->bias, 1e-6, false);
+}
+
+struct DepthwiseConv::Impl {
+  at::Tensor weight, bias;
+};
+
+DepthwiseConv::DepthwiseConv(const at::Tensor& weight, const at::Tensor& bias) : impl_(std::make_shared<Impl>()) {
+  impl_->weight = contiguousFloat(weight);
+  impl_->bias = contiguousFloat(bias);
+}
+
+at::Tensor DepthwiseConv::operator()(const at::Tensor& nhwc) const {
+  const int64_t k = impl_->weight.size(2), c = impl_->weight.size(0);
+  auto y = at::conv2d(nhwc.permute({0, 3, 1, 2}), impl_->weight, impl_->bias, {1, 1}, {(k - 1) / 2, (k - 1) / 2},
+                      {1, 1}, c);
+  return y.permute({0, 2, 3, 1}).contiguous();
+}
+
+#endif
+
+int64_t Linear::inputs() const { return impl_->k; }
+int64_t Linear::outputs() const { return impl_->n; }
+
+at::Tensor Linear::operator()(const at::Tensor& x) const {
+  const int64_t rows = x.numel() / impl_->k;
+  auto out = at::empty({rows, impl_->n}, x.options().dtype(impl_->out_bf16 ? at::kBFloat16 : at::kFloat));
+  into(x, out);
+  return out;
+}
+
+double linearPeakGflops(int64_t n, int reps) {
+  Linear product(at::randn({n, n}), at::Tensor(), Linear::Epilogue::None);
+  auto a = at::randn({n, n});
+  auto out = at::empty({n, n});
+  product.into(a, out);  // warm-up: primitive creation, packing, OpenMP pool
+  std::vector<double> seconds;
+  for (int i = 0; i < std::max(1, reps); ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    product.into(a, out);
+    seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(seconds.begin(), seconds.end());
+  return 2.0 * double(n) * double(n) * double(n) / seconds[seconds.size() / 2] / 1e9;
+}
+
+}  // namespace revcol::fast

@@ -1,0 +1,72 @@
+#pragma once
+// oneDNN primitives of the fast path. libtorch 1.13 here multiplies float32 matrices through
+// OpenBLAS (AVX2 kernels when OPENBLAS_CORETYPE pins them) and reaches oneDNN only for its own
+// convolutions; oneDNN's brgemm matmul runs AVX-512 (float32) and AMX (bfloat16) by itself and
+// fuses the bias, erf GELU and the residual add into the product. Each operation packs its weights
+// once into the kernel's layout and creates its primitive once per input shape (cached; a video
+// or a folder of one size creates them once). Threads: oneDNN splits each call over the OpenMP
+// threads libtorch's at::set_num_threads sets on the calling thread.
+//
+// Tensors in and out are contiguous float32 (bfloat16 where said) CPU tensors; rows x channels
+// for products and norms, N x H x W x C for the depthwise convolution.
+#include <ATen/ATen.h>
+
+#include <memory>
+
+namespace revcol::fast {
+
+// out = x @ W + b, then the epilogue. wt is W transposed: K x N (inputs x outputs).
+class Linear {
+ public:
+  enum class Epilogue {
+    None,
+    Gelu,        // erf GELU, as nn.GELU()
+    Accumulate,  // out += x @ W + b: a residual branch added in place, out is read and written
+  };
+  Linear() = default;
+  // bf16: weights stored and multiplied in bfloat16 (AMX / AVX-512 BF16); x may then be float32
+  // (converted) or bfloat16; out is float32, or bfloat16 when out_bf16 (Gelu's hidden map).
+  Linear(const at::Tensor& wt, const at::Tensor& bias, Epilogue epilogue, bool bf16 = false, bool out_bf16 = false);
+
+  bool defined() const { return static_cast<bool>(impl_); }
+  int64_t inputs() const;
+  int64_t outputs() const;
+
+  void into(const at::Tensor& x, at::Tensor& out) const;  // out: rows x outputs, written in place
+  at::Tensor operator()(const at::Tensor& x) const;       // a new rows x outputs tensor
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+// LayerNorm over the last dimension (eps 1e-6) of a rows x C tensor, or of any contiguous tensor
+// whose last dimension is C.
+class LayerNorm {
+ public:
+  LayerNorm() = default;
+  LayerNorm(const at::Tensor& weight, const at::Tensor& bias);
+  at::Tensor operator()(const at::Tensor& x) const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+// Depthwise k x k convolution, stride 1, padding (k - 1) / 2, of an N x H x W x C map.
+class DepthwiseConv {
+ public:
+  DepthwiseConv() = default;
+  DepthwiseConv(const at::Tensor& weight /* C x 1 x k x k */, const at::Tensor& bias);
+  at::Tensor operator()(const at::Tensor& nhwc) const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+// Float32 GFLOP/s of an n x n x n product through Linear (the peak the fast path's kernels reach
+// on this machine with the current threads), median of `reps`.
+double linearPeakGflops(int64_t n, int reps);
+
+}  // namespace revcol::fast
