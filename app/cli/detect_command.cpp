@@ -42,7 +42,7 @@ float parseThreshold(const std::string& text) {
 
 int runDetect(const std::vector<std::string>& argv) {
   Arguments args(argv, {"--checkpoint", "--scale", "--score-thr", "--out", "--device", "--weights", "--threads"},
-                 {"--raw"});
+                 {"--raw", "--bf16"});
   if (args.positional().empty())
     throw Error(
         "usage: revcol-cli detect --checkpoint CKPT [--scale LONG,SHORT] [--score-thr T] [--out DIR] "

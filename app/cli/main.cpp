@@ -29,7 +29,8 @@ const char* kUsage =
     "common options: --device cpu|cuda  --weights model|ema  --preprocess imagenet|none  --size N\n"
     "                --threads N (CPU threads of the model; 0, the default: the physical cores not busy elsewhere;\n"
     "                export: --model-threads N)\n"
-    "                --bf16 (classify/analyze/export: the MLPs multiply in bfloat16, ~1e-2 drift)\n"
+    "                --bf16 (classify/analyze/export/detect/segment: the backbone's MLPs multiply in bfloat16,\n"
+    "                ~1e-2 drift)\n"
     "                --labels FILE (one class name per line)\n"
     "  help             this text\n";
 

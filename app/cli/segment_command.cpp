@@ -1,5 +1,5 @@
 // revcol-cli segment --checkpoint CKPT [--scale LONG,SHORT] [--mode whole|slide] [--crop N] [--stride N]
-//                    [--out DIR] [--raw] [--device cpu|cuda] INPUT...
+//                    [--out DIR] [--raw] [--device cpu|cuda] [--threads N] [--bf16] INPUT...
 // Per input: DIR/<stem>_label.png (class index per pixel at the original size), DIR/<stem>_overlay.png
 // and DIR/<stem>.json; with --raw, DIR/raw/<stem>_pass<P>_c<L>.npy (backbone levels) and
 // DIR/raw/<stem>_pass<P>_decode_logits.npy for every backbone pass (one, or one per slide crop).
@@ -12,6 +12,7 @@
 
 #include "arguments.h"
 #include "commands.h"
+#include "model_options.h"
 #include "revcol/atomic_file.h"
 #include "revcol/error.h"
 #include "revcol/image_io.h"
@@ -25,7 +26,7 @@ namespace {
 
 const char* kSegmentUsage =
     "usage: revcol-cli segment --checkpoint CKPT [--scale LONG,SHORT] [--mode whole|slide] [--crop N] "
-    "[--stride N] [--out DIR] [--raw] INPUT...";
+    "[--stride N] [--out DIR] [--raw] [--device cpu|cuda] [--threads N] [--bf16] INPUT...";
 
 SegmentOptions segmentOptionsFrom(const Arguments& args) {
   SegmentOptions o;
@@ -63,7 +64,8 @@ void saveLabelPng(const fs::path& path, const cv::Mat& labels) {
 }  // namespace
 
 int runSegment(const std::vector<std::string>& argv) {
-  Arguments args(argv, {"--checkpoint", "--scale", "--mode", "--crop", "--stride", "--out", "--device"}, {"--raw"});
+  Arguments args(argv, {"--checkpoint", "--scale", "--mode", "--crop", "--stride", "--out", "--device", "--threads"},
+                 {"--raw", "--bf16"});
   if (args.positional().empty()) throw Error(kSegmentUsage);
   const SegmentOptions options = segmentOptionsFrom(args);
   const fs::path out = args.value("--out", ".");
@@ -72,7 +74,7 @@ int runSegment(const std::vector<std::string>& argv) {
   if (args.flag("--raw")) fs::create_directories(out / "raw", ec);
   if (!fs::is_directory(out)) throw Error("cannot create output folder " + out.string());
 
-  Segmenter segmenter = Segmenter::load(args.required("--checkpoint"), args.value("--device", "cpu"));
+  Segmenter segmenter = Segmenter::load(args.required("--checkpoint"), loadOptionsFrom(args));
   const SegmenterInfo& info = segmenter.info();
   int failures = 0;
   for (const std::string& input : args.positional()) {

@@ -94,7 +94,7 @@ void InferenceWorker::loadModel(const QString& path, const LoadOptions& options)
       detector_.emplace(Detector::load(path.toStdString(), options));
       loaded.class_names = detector_->classNames();
     } else if (task_ == Task::Segmentation) {
-      segmenter_.emplace(Segmenter::load(path.toStdString(), options.device));
+      segmenter_.emplace(Segmenter::load(path.toStdString(), options));
       loaded.class_names = segmenter_->classNames();
       loaded.palette = segmenter_->palette();
     } else if (loaded.info.architecture.num_classes > 0) {

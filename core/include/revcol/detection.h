@@ -51,6 +51,7 @@ struct DetectionModelInfo {
   std::vector<std::string> class_names;           // meta.CLASSES, else empty
   int64_t parameter_count = 0;
   std::string device;
+  std::string cpu_path;  // the backbone's: "fast fp32", "fast bf16" or "plain" (ModelInfo::cpu_path); "" on CUDA
 };
 
 struct RawDetection {

@@ -18,6 +18,7 @@
 #include "revcol/ablation.h"
 #include "revcol/architecture.h"
 #include "revcol/float_array.h"
+#include "revcol/model.h"
 
 namespace revcol {
 
@@ -73,13 +74,16 @@ struct SegmenterInfo {
   bool has_auxiliary_head = false;
   std::string file;
   std::string device;
+  std::string cpu_path;  // the backbone's: "fast fp32", "fast bf16" or "plain"; "" on CUDA
 };
 
 class Segmenter {
  public:
-  // device: "cpu" or "cuda". Throws revcol::Error (not a file, not an mmseg RevCol+UPerNet
+  // options: device, CPU threads, fast backbone path, bf16 (as RevColModel::load; the weights
+  // preference does not apply). Throws revcol::Error (not a file, not an mmseg RevCol+UPerNet
   // checkpoint, weights that do not fit, ...).
-  static Segmenter load(const std::string& path, const std::string& device = "cpu");
+  static Segmenter load(const std::string& path, const LoadOptions& options = {});
+  static Segmenter load(const std::string& path, const std::string& device);
 
   Segmenter(Segmenter&&) noexcept;
   Segmenter& operator=(Segmenter&&) noexcept;

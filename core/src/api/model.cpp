@@ -42,32 +42,6 @@ std::vector<TopClass> topClasses(const torch::Tensor& logits, int k) {
   return out;
 }
 
-// The fast path must reproduce the plain modules on this network's own weights before it is
-// trusted: every level of every column on a small random image, within `tolerance` relative L2
-// (float32: 1e-5, the fast-path tests' tolerance).
-bool fastPathAgrees(RevColNetImpl& net, FastRevColNet& fast, double tolerance) {
-  torch::NoGradGuard no_grad;
-  // A generator of its own: the global one (torch::manual_seed) is left as the caller set it.
-  auto input = torch::randn({1, 3, 64, 64}, at::detail::createCPUGenerator(0x5eed), torch::kFloat32);
-  std::vector<Levels> plain, quick;
-  ForwardOptions opts;
-  opts.heads = opts.decoders = false;
-  net.forward(input, opts, [&](const ColumnOutput& o) { return plain.push_back(o.c), true; });
-  try {
-    fast.forward(input, opts, [&](const ColumnOutput& o) { return quick.push_back(o.c), true; });
-  } catch (const std::exception&) {
-    return false;  // e.g. no bfloat16 kernel for this CPU: the caller falls back
-  }
-  if (plain.size() != quick.size()) return false;
-  for (size_t i = 0; i < plain.size(); ++i)
-    for (int l = 0; l < 4; ++l) {
-      auto want = plain[i][l].to(torch::kFloat64), got = quick[i][l].to(torch::kFloat64);
-      double norm = want.norm().item<double>(), err = (got - want).norm().item<double>();
-      if (!(err <= tolerance * norm)) return false;
-    }
-  return true;
-}
-
 }  // namespace
 
 struct RevColModel::Impl {
@@ -84,19 +58,7 @@ struct RevColModel::Impl {
     if (!device.is_cpu()) return;
     keepActivationsMapped();
     configureCpuThreads(threads);
-    info.cpu_path = "plain";
-    if (!options.fast || !FastRevColNet::supports(*net)) return;
-    // bf16 keeps 8 bits of mantissa: a level drifts ~1e-2; 0.1 still catches a wrong path. A
-    // bf16 path that cannot run here falls back to the float32 fast path.
-    for (bool bf16 : {options.bf16, false}) {
-      fast = std::make_unique<FastRevColNet>(*net, bf16);
-      if (fastPathAgrees(*net, *fast, bf16 ? 0.1 : 1e-5)) {
-        info.cpu_path = bf16 ? "fast bf16" : "fast fp32";
-        return;
-      }
-      fast.reset();
-      if (!bf16) return;
-    }
+    fast = checkedFastPath(*net, options.fast, options.bf16, &info.cpu_path);
   }
 
   // OpenMP's thread count belongs to the calling thread: a worker thread that did not load the

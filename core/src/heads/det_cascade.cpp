@@ -144,7 +144,7 @@ CascadeResult CascadeMaskRCNNImpl::forward(const torch::Tensor& input, const Det
   fo.heads = false;
   fo.decoders = false;
   fo.ablation = &cfg.ablation;
-  const ForwardResult bb = backbone_->forward(input, fo);
+  const ForwardResult bb = fast_backbone_ ? fast_backbone_->forward(input, fo) : backbone_->forward(input, fo);
   result.backbone = bb.last;
   result.timings.backbone_ms = msSince(t0, device);
   if (trace)

@@ -9,7 +9,10 @@
 #include <vector>
 
 #include "heads/det_modules.h"
+#include "nn/fast_revcol.h"
 #include "nn/revcol_net.h"
+
+#include <memory>
 
 namespace revcol::det {
 
@@ -44,6 +47,9 @@ class CascadeMaskRCNNImpl : public torch::nn::Module {
                         Trace* trace = nullptr);
 
   RevColNet& backbone() { return backbone_; }
+  // Runs the backbone on this fast path (checkedFastPath of backbone()) from now on; null: the
+  // plain modules.
+  void useFastBackbone(std::shared_ptr<FastRevColNet> fast) { fast_backbone_ = std::move(fast); }
   FPN& neck() { return neck_; }
   RPNHead& rpn() { return rpn_; }
   std::vector<BBoxHead>& bboxHeads() { return bbox_heads_; }
@@ -58,6 +64,7 @@ class CascadeMaskRCNNImpl : public torch::nn::Module {
 
   CascadeConfig config_;
   RevColNet backbone_{nullptr};
+  std::shared_ptr<FastRevColNet> fast_backbone_;
   FPN neck_{nullptr};
   RPNHead rpn_{nullptr};
   std::vector<BBoxHead> bbox_heads_;

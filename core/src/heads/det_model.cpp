@@ -122,6 +122,14 @@ struct DetectionModel::Impl {
   det::CascadeMaskRCNN net{nullptr};
   DetectionModelInfo info;
   torch::Device device = torch::kCPU;
+  int threads = 0;  // LoadOptions::threads, applied again before each call (per calling thread)
+
+  // After the weights are in place: the backbone's fast path on the CPU.
+  void prepareBackbone(const LoadOptions& options) {
+    threads = options.threads;
+    if (!device.is_cpu()) return;
+    net->useFastBackbone(checkedFastPath(*net->backbone(), options.fast, options.bf16, &info.cpu_path));
+  }
 };
 
 DetectionModel::DetectionModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -236,6 +244,7 @@ DetectionModel DetectionModel::load(const std::string& path, const LoadOptions& 
   }
   impl->net->to(impl->device);
   impl->net->eval();
+  impl->prepareBackbone(options);
   impl->info.class_names = ck.class_names;
   fillInfo(impl->info, *impl->net, impl->device);
   return DetectionModel(std::move(impl));
@@ -283,6 +292,7 @@ DetectionModel DetectionModel::random(const Architecture& backbone, const DetHea
   for (auto& h : impl->net->maskHeads()) det::randomizeHeadWeights(*h);
   impl->net->to(impl->device);
   impl->net->eval();
+  impl->prepareBackbone(options);
   impl->info.stds_source = "mmdet defaults";
   fillInfo(impl->info, *impl->net, impl->device);
   return DetectionModel(std::move(impl));
@@ -296,6 +306,7 @@ DetectionOutput DetectionModel::run(const FloatArray& input, const DetImageMeta&
       meta.ori_h <= 0 || meta.ori_w <= 0 || !(meta.scale_w > 0) || !(meta.scale_h > 0))
     throw Error("inconsistent image meta for a " + std::to_string(input.shape[1]) + " x " +
                 std::to_string(input.shape[2]) + " input");
+  if (impl_->device.is_cpu()) configureCpuThreads(impl_->threads);
   torch::NoGradGuard no_grad;
   const torch::Tensor x = viewTensor(input).unsqueeze(0).to(impl_->device, torch::kFloat32, false, true);
   det::Trace trace;

@@ -7,6 +7,8 @@
 #include "api/tensor_convert.h"
 #include "checkpoint/checkpoint.h"
 #include "heads/seg_upernet.h"
+#include "nn/cpu_runtime.h"
+#include "nn/fast_revcol.h"
 #include "nn/weights.h"
 
 namespace revcol {
@@ -39,8 +41,10 @@ bool alignCornersFromConfig(const std::string& config) {
 struct SegmentationNetwork::Impl {
   SegNetworkInfo info;
   RevColNet backbone{nullptr};
+  std::unique_ptr<FastRevColNet> fast;  // the backbone's CPU fast path; null: the plain modules
   UPerHead head{nullptr};
   torch::Device device{torch::kCPU};
+  int threads = 0;  // LoadOptions::threads, applied again before each call (per calling thread)
 
   // mmseg EncoderDecoder.encode_decode: backbone, decode head, bilinear resize to the input size.
   torch::Tensor encodeDecode(const torch::Tensor& img, SegPass* pass, const Ablation& ablation) {
@@ -48,7 +52,7 @@ struct SegmentationNetwork::Impl {
     fo.heads = false;
     fo.decoders = false;
     fo.ablation = &ablation;
-    ForwardResult f = backbone->forward(img, fo);
+    ForwardResult f = fast ? fast->forward(img, fo) : backbone->forward(img, fo);
     std::vector<torch::Tensor> levels(f.last.begin(), f.last.end());
     torch::Tensor out = head->forward(levels);
     if (pass) {
@@ -66,8 +70,9 @@ SegmentationNetwork::~SegmentationNetwork() = default;
 
 const SegNetworkInfo& SegmentationNetwork::info() const { return impl_->info; }
 
-SegmentationNetwork SegmentationNetwork::load(const std::string& path, const std::string& device) {
+SegmentationNetwork SegmentationNetwork::load(const std::string& path, const LoadOptions& options) {
   auto impl = std::make_unique<Impl>();
+  const std::string& device = options.device;
   if (device == "cuda") {
     if (!torch::cuda::is_available()) throw Error("--device cuda: this libtorch build sees no CUDA device");
     impl->device = torch::Device(torch::kCUDA);
@@ -92,6 +97,12 @@ SegmentationNetwork SegmentationNetwork::load(const std::string& path, const std
   loadUPerHead(*impl->head, ck.state_dict, "decode_head.");
   impl->backbone->to(impl->device);
   impl->head->to(impl->device);
+  impl->threads = options.threads;
+  if (impl->device.is_cpu()) {  // process-wide: see nn/cpu_runtime.h
+    keepActivationsMapped();
+    configureCpuThreads(options.threads);
+    impl->fast = checkedFastPath(*impl->backbone, options.fast, options.bf16, &impl->info.cpu_path);
+  }
 
   SegNetworkInfo& info = impl->info;
   info.backbone = arch;
@@ -111,8 +122,9 @@ SegmentationNetwork SegmentationNetwork::load(const std::string& path, const std
 SegRunOutput SegmentationNetwork::run(const FloatArray& chw, int original_h, int original_w, const SegRunOptions& o) {
   if (chw.shape.size() != 3 || chw.shape[0] != 3) throw Error("the segmentor takes a 3 x H x W image");
   if (original_h < 1 || original_w < 1) throw Error("the original image size must be positive");
-  torch::InferenceMode inference;
   Impl& m = *impl_;
+  if (m.device.is_cpu()) configureCpuThreads(m.threads);
+  torch::InferenceMode inference;
   const bool align = m.head->config().align_corners;
   const torch::Tensor img = viewTensor(chw).unsqueeze(0).to(m.device);
   const int64_t h_img = img.size(2), w_img = img.size(3);

@@ -7,6 +7,7 @@
 #include <revcol/ablation.h>
 #include <revcol/architecture.h>
 #include <revcol/float_array.h>
+#include <revcol/model.h>
 
 #include <array>
 #include <cstdint>
@@ -28,6 +29,7 @@ struct SegNetworkInfo {
   std::string config_text;               // meta.config, else empty
   std::string file;
   std::string device;
+  std::string cpu_path;  // the backbone's: "fast fp32", "fast bf16" or "plain"; "" on CUDA
 };
 
 struct SegRunOptions {
@@ -58,8 +60,9 @@ class SegmentationNetwork {
  public:
   // Reads an mmseg checkpoint (backbone.* RevCol, decode_head.* UPerNet), builds and loads both,
   // clamps the alphas. pool_scales come from the config text when it names them, else 1,2,3,6.
-  // device: "cpu" or "cuda". Throws revcol::Error.
-  static SegmentationNetwork load(const std::string& path, const std::string& device = "cpu");
+  // options: device, CPU threads, fast backbone path and bf16 as for RevColModel::load (the
+  // weights preference does not apply). Throws revcol::Error.
+  static SegmentationNetwork load(const std::string& path, const LoadOptions& options = {});
 
   SegmentationNetwork(SegmentationNetwork&&) noexcept;
   SegmentationNetwork& operator=(SegmentationNetwork&&) noexcept;

@@ -2,7 +2,10 @@
 
 #include <revcol/error.h>
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <string>
+#include <vector>
 
 namespace revcol {
 namespace {
@@ -168,6 +171,47 @@ Levels FastRevColNet::invertColumn(int column, const torch::Tensor& x_nchw, cons
   p[0] = (c[0] - level(col, 0, x, p[1], huge ? p[3] : at::Tensor())).div_(col.alpha[0]);
   for (int l = 0; l < 4; ++l) p[l] = nchwView(p[l]);
   return p;
+}
+
+namespace {
+
+bool agrees(RevColNetImpl& net, FastRevColNet& fast, double tolerance) {
+  torch::NoGradGuard no_grad;
+  // A generator of its own: the global one (torch::manual_seed) is left as the caller set it.
+  auto input = torch::randn({1, 3, 64, 64}, at::detail::createCPUGenerator(0x5eed), torch::kFloat32);
+  std::vector<Levels> plain, quick;
+  ForwardOptions opts;
+  opts.heads = opts.decoders = false;
+  net.forward(input, opts, [&](const ColumnOutput& o) { return plain.push_back(o.c), true; });
+  try {
+    fast.forward(input, opts, [&](const ColumnOutput& o) { return quick.push_back(o.c), true; });
+  } catch (const std::exception&) {
+    return false;  // e.g. no bfloat16 kernel for this CPU
+  }
+  if (plain.size() != quick.size()) return false;
+  for (size_t i = 0; i < plain.size(); ++i)
+    for (int l = 0; l < 4; ++l) {
+      auto want = plain[i][l].to(torch::kFloat64), got = quick[i][l].to(torch::kFloat64);
+      const double norm = want.norm().item<double>(), err = (got - want).norm().item<double>();
+      if (!(err <= tolerance * norm)) return false;
+    }
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<FastRevColNet> checkedFastPath(RevColNetImpl& net, bool fast, bool bf16, std::string* path) {
+  if (path) *path = "plain";
+  if (!fast || !FastRevColNet::supports(net)) return nullptr;
+  for (bool half : {bf16, false}) {
+    auto quick = std::make_unique<FastRevColNet>(net, half);
+    if (agrees(net, *quick, half ? 0.1 : 1e-5)) {
+      if (path) *path = half ? "fast bf16" : "fast fp32";
+      return quick;
+    }
+    if (!half) break;
+  }
+  return nullptr;
 }
 
 }  // namespace revcol

@@ -11,6 +11,8 @@
 #include "nn/revcol_net.h"
 
 #include <array>
+#include <memory>
+#include <string>
 #include <vector>
 
 namespace revcol {
@@ -60,5 +62,12 @@ class FastRevColNet {
   std::vector<Column> columns_;
   std::vector<int> head_columns_, decoder_columns_;
 };
+
+// The fast path a loader should use for `net`: null when `fast` is off, the network is not a CPU
+// float32 one, or the fast path does not reproduce the plain modules on a small random image
+// (every level of every column within 1e-5 relative L2; 0.1 for bf16, which keeps 8 mantissa
+// bits). A bf16 path that cannot run on this CPU falls back to float32. `path` (optional) is set
+// to what will run: "fast fp32", "fast bf16" or "plain".
+std::unique_ptr<FastRevColNet> checkedFastPath(RevColNetImpl& net, bool fast, bool bf16, std::string* path = nullptr);
 
 }  // namespace revcol

@@ -110,7 +110,13 @@ Segmenter& Segmenter::operator=(Segmenter&&) noexcept = default;
 Segmenter::~Segmenter() = default;
 
 Segmenter Segmenter::load(const std::string& path, const std::string& device) {
-  SegmentationNetwork net = SegmentationNetwork::load(path, device);
+  LoadOptions options;
+  options.device = device;
+  return load(path, options);
+}
+
+Segmenter Segmenter::load(const std::string& path, const LoadOptions& options) {
+  SegmentationNetwork net = SegmentationNetwork::load(path, options);
   const SegNetworkInfo& ni = net.info();
   auto impl = std::unique_ptr<Impl>(new Impl{std::move(net), {}, {}, {}, {}});
   SegmenterInfo& info = impl->info;
@@ -121,6 +127,7 @@ Segmenter Segmenter::load(const std::string& path, const std::string& device) {
   info.has_auxiliary_head = ni.has_auxiliary_head;
   info.file = ni.file;
   info.device = ni.device;
+  info.cpu_path = ni.cpu_path;
   impl->defaults = settingsFromConfig(ni.config_text);
 
   const int64_t n = ni.num_classes;

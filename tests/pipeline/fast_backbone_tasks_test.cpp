@@ -1,0 +1,89 @@
+// Detection and segmentation run their RevCol backbone on the fast CPU path (oneDNN) by default;
+// the plain modules (LoadOptions::fast = false) stay the reference. The backbone levels the necks
+// read agree within 1e-5 relative L2, and so do the results built on them.
+#include <gtest/gtest.h>
+
+#include <opencv2/core.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "revcol/detector.h"
+#include "revcol/image_io.h"
+#include "revcol/segmenter.h"
+
+using namespace revcol;
+
+namespace {
+
+const std::string kData = REVCOL_TEST_DATA;
+
+double relL2(const FloatArray& got, const FloatArray& want) {
+  if (got.values.size() != want.values.size()) return 1e30;
+  double err = 0, norm = 0;
+  for (size_t i = 0; i < want.values.size(); ++i) {
+    const double d = double(got.values[i]) - want.values[i];
+    err += d * d;
+    norm += double(want.values[i]) * want.values[i];
+  }
+  return std::sqrt(err / norm);
+}
+
+LoadOptions plainPath() {
+  LoadOptions o;
+  o.fast = false;
+  return o;
+}
+
+}  // namespace
+
+TEST(FastBackboneTasks, DetectionOnTheFastPathEqualsThePlainModules) {
+  Detector fast = Detector::load(kData + "/det_cascade_mask_rcnn_revcol_shrunk.pth");
+  Detector plain = Detector::load(kData + "/det_cascade_mask_rcnn_revcol_shrunk.pth", plainPath());
+  EXPECT_EQ(fast.info().cpu_path, "fast fp32");
+  EXPECT_EQ(plain.info().cpu_path, "plain");
+  const cv::Mat rgb = loadImageRgb(kData + "/det/det_input.png");
+  DetectOptions o;
+  o.scale_long = 640;
+  o.scale_short = 400;
+  const DetectResult a = fast.detect(rgb, o), b = plain.detect(rgb, o);
+  for (size_t l = 0; l < 4; ++l) EXPECT_LT(relL2(a.backbone[l], b.backbone[l]), 1e-5) << "c" << l;
+  ASSERT_FALSE(b.objects.empty());
+  ASSERT_EQ(a.objects.size(), b.objects.size());
+  // The shrunk random-weight detector scores many boxes almost alike, so the order of near-ties
+  // may differ: every detection must have its own counterpart (label, score, box).
+  std::vector<bool> used(b.objects.size(), false);
+  int unmatched = 0;
+  for (const DetectedObject& x : a.objects) {
+    bool found = false;
+    for (size_t j = 0; j < b.objects.size() && !found; ++j) {
+      const DetectedObject& y = b.objects[j];
+      float box = 0;
+      for (size_t k = 0; k < 4; ++k) box = std::max(box, std::abs(x.box[k] - y.box[k]));
+      if (!used[j] && x.label == y.label && std::abs(x.score - y.score) < 1e-4f && box < 1e-2f) found = used[j] = true;
+    }
+    unmatched += !found;
+  }
+  EXPECT_EQ(unmatched, 0) << "of " << a.objects.size();
+}
+
+TEST(FastBackboneTasks, SegmentationOnTheFastPathEqualsThePlainModules) {
+  Segmenter fast = Segmenter::load(kData + "/seg/seg_upernet_revcol_shrunk.pth");
+  Segmenter plain = Segmenter::load(kData + "/seg/seg_upernet_revcol_shrunk.pth", plainPath());
+  EXPECT_EQ(fast.info().cpu_path, "fast fp32");
+  EXPECT_EQ(plain.info().cpu_path, "plain");
+  const cv::Mat rgb = loadImageRgb(kData + "/seg/seg_input.png");
+  SegmentOptions o;
+  o.features = true;
+  o.final_logits = true;
+  const SegmentResult a = fast.segment(rgb, o), b = plain.segment(rgb, o);
+  ASSERT_EQ(a.passes.size(), b.passes.size());
+  for (size_t p = 0; p < a.passes.size(); ++p)
+    for (size_t l = 0; l < 4; ++l)
+      EXPECT_LT(relL2(a.passes[p].levels[l], b.passes[p].levels[l]), 1e-5) << "pass " << p << " c" << l;
+  EXPECT_LT(relL2(a.final_logits, b.final_logits), 1e-5);
+  ASSERT_EQ(a.labels.size(), b.labels.size());
+  // Ties aside, the label maps are the same; allow a handful of pixels at near-equal logits.
+  EXPECT_LE(cv::countNonZero(a.labels != b.labels), int(a.labels.total() / 1000));
+}
