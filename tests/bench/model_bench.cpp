@@ -290,7 +290,7 @@ int main(int argc, char** argv) {
         "backbone %.2f GFLOP at 224 x 224\n",
         o.threads ? std::to_string(o.threads).c_str() : "auto", default_threads, flops / 1e9);
     std::printf("\n  %-46s %10s\n", "RevCol-T 224 x 224, batch 1, fp32", "ms/image");
-    row("fp32 GEMM 2048^3, fast-path GEMM, all cores", gemm_ms,
+    row("fp32 GEMM 2048^3, oneDNN matmul, all cores", gemm_ms,
         (std::to_string(int(peak)) + " GFLOP/s = peak").c_str());
     row("official-style eager, default malloc", off_default, "(python3-torch, its default threads)");
     row("official-style eager, GLIBC_TUNABLES malloc", off_tuned, "(python3-torch, its default threads)");

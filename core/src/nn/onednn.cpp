@@ -65,7 +65,7 @@ class ShapeCache {
 }  // namespace
 
 struct Linear::Impl {
-  at::Tensor wt, bias;  // K x N plain (float32 or bfloat16), 1 x N float32
+  at::Tensor wt, bias;  // K x N plain (float32 or bfloat16; until packed), 1 x N float32
   Epilogue epilogue;
   bool bf16, out_bf16;
   int64_t k, n;
@@ -79,15 +79,19 @@ struct Linear::Impl {
   std::vector<std::pair<memory::desc, memory>> packed;
   ShapeCache<int64_t, std::shared_ptr<Prepared>> prepared;
 
+  // The plain copy is dropped once packed (a third copy of every weight otherwise); a primitive
+  // that wants another layout gets it by a reorder from the first packed one.
   memory packedWeights(const memory::desc& desc) {
     std::lock_guard<std::mutex> lock(packed_mutex);
     for (auto& [d, m] : packed)
       if (d == desc) return m;
-    memory plain({{k, n}, bf16 ? Dt::bf16 : Dt::f32, Tag::ab}, engine(), wt.data_ptr());
+    memory source = packed.empty() ? memory({{k, n}, bf16 ? Dt::bf16 : Dt::f32, Tag::ab}, engine(), wt.data_ptr())
+                                   : packed.front().second;
     memory out(desc, engine());
-    dnnl::reorder(plain, out).execute(stream(), plain, out);
+    dnnl::reorder(source, out).execute(stream(), source, out);
     stream().wait();
     packed.emplace_back(desc, out);
+    wt = at::Tensor();
     return out;
   }
 
