@@ -90,11 +90,17 @@ void InferenceWorker::loadModel(const QString& path, const LoadOptions& options)
     loaded.options = options;
     loaded.card_image_size = cardImageSize(path.toStdString());
     loaded.task = task_ = loaded.info.architecture.task;
+    // Detection / segmentation: the column analysis runs on the task model's own backbone (one
+    // copy of the weights and one fast path, not two). The first model only told the task.
     if (task_ == Task::Detection) {
+      model_.reset();
       detector_.emplace(Detector::load(path.toStdString(), options));
+      model_.emplace(detector_->backboneModel());
       loaded.class_names = detector_->classNames();
     } else if (task_ == Task::Segmentation) {
+      model_.reset();
       segmenter_.emplace(Segmenter::load(path.toStdString(), options));
+      model_.emplace(segmenter_->backboneModel());
       loaded.class_names = segmenter_->classNames();
       loaded.palette = segmenter_->palette();
     } else if (loaded.info.architecture.num_classes > 0) {

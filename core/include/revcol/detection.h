@@ -103,6 +103,11 @@ class DetectionModel {
 
   const DetectionModelInfo& info() const;
 
+  // The backbone as a RevColModel (column analysis, ablations, CKA) sharing this model's network
+  // and fast path: no second read of the checkpoint, no second copy of the weights. Its info is
+  // what RevColModel::load reports for the same file. It stays valid after this model is gone.
+  RevColModel backboneModel() const;
+
   // `input` is 3 x H x W, normalised, zero-padded (H, W multiples of 32) with the resized image in
   // its top-left meta.img_h x meta.img_w corner.
   DetectionOutput run(const FloatArray& input, const DetImageMeta& meta, const DetTestConfig& config = {},

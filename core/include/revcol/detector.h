@@ -64,6 +64,9 @@ class Detector {
 
   DetectResult detect(const cv::Mat& rgb, const DetectOptions& options = {});
 
+  // The backbone as a RevColModel sharing this detector's weights (DetectionModel::backboneModel).
+  RevColModel backboneModel() const { return model_.backboneModel(); }
+
  private:
   DetectionModel model_;
   std::vector<std::string> names_;

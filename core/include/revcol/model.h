@@ -82,6 +82,7 @@ class RevColModel {
 
  private:
   struct Impl;
+  friend struct RevColModelAccess;  // core-internal: a model over a detector's or segmenter's backbone
   explicit RevColModel(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

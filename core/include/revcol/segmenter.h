@@ -100,6 +100,11 @@ class Segmenter {
   // `rgb`: 8-bit RGB image of any size (at least 32 pixels on each side after the resize).
   SegmentResult segment(const cv::Mat& rgb, const SegmentOptions& options = {});
 
+  // The backbone as a RevColModel sharing this segmenter's weights and fast path (column
+  // analysis without a second read of the checkpoint); its info is what RevColModel::load
+  // reports for the same file. It stays valid after the segmenter is gone.
+  RevColModel backboneModel() const;
+
  private:
   struct Impl;
   explicit Segmenter(std::unique_ptr<Impl> impl);

@@ -4,6 +4,7 @@
 #include "analysis/reconstruction.h"
 #include "api/tensor_convert.h"
 #include "checkpoint/checkpoint.h"
+#include "api/model_access.h"
 #include "nn/cpu_runtime.h"
 #include "nn/fast_revcol.h"
 #include "nn/revcol_net.h"
@@ -49,7 +50,7 @@ struct RevColModel::Impl {
   torch::Device device = torch::kCPU;
   RevColNet net{nullptr};
   RevColNet net64{nullptr};             // float64 twin for reconstruction, built on first use
-  std::unique_ptr<FastRevColNet> fast;  // CPU float32 inference path; null: the plain modules
+  std::shared_ptr<FastRevColNet> fast;  // CPU float32 inference path; null: the plain modules
   int threads = 0;                      // LoadOptions::threads
 
   // Process-wide CPU settings, then the fast path if it applies and agrees with the plain one.
@@ -150,6 +151,28 @@ RevColModel RevColModel::random(const Architecture& arch_in, uint64_t seed, cons
   info.device = impl->device.str();
   for (const auto& p : impl->net->parameters()) info.parameter_count += p.numel();
   return RevColModel(std::move(impl));
+}
+
+RevColModel RevColModelAccess::overBackbone(RevColNet net, std::shared_ptr<FastRevColNet> fast, ModelInfo info,
+                                           int threads) {
+  auto impl = std::make_unique<RevColModel::Impl>();
+  const auto params = net->parameters();
+  impl->device = params.empty() ? torch::Device(torch::kCPU) : params.front().device();
+  impl->net = std::move(net);
+  impl->fast = std::move(fast);
+  impl->threads = threads;
+  impl->info = std::move(info);
+  return RevColModel(std::move(impl));
+}
+
+ModelInfo backboneInfo(RevColNetImpl& net, const std::string& cpu_path) {
+  ModelInfo info;
+  info.architecture = net.architecture();
+  for (const auto& p : net.parameters()) info.parameter_count += p.numel();
+  const auto params = net.parameters();
+  info.device = params.empty() ? "cpu" : torch::Device(params.front().device().type()).str();
+  info.cpu_path = cpu_path;
+  return info;
 }
 
 const ModelInfo& RevColModel::info() const { return impl_->info; }

@@ -50,6 +50,7 @@ class CascadeMaskRCNNImpl : public torch::nn::Module {
   // Runs the backbone on this fast path (checkedFastPath of backbone()) from now on; null: the
   // plain modules.
   void useFastBackbone(std::shared_ptr<FastRevColNet> fast) { fast_backbone_ = std::move(fast); }
+  const std::shared_ptr<FastRevColNet>& fastBackbone() const { return fast_backbone_; }
   FPN& neck() { return neck_; }
   RPNHead& rpn() { return rpn_; }
   std::vector<BBoxHead>& bboxHeads() { return bbox_heads_; }

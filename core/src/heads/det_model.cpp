@@ -8,6 +8,7 @@
 #include <regex>
 #include <set>
 
+#include "api/model_access.h"
 #include "api/tensor_convert.h"
 #include "checkpoint/checkpoint.h"
 #include "heads/det_cascade.h"
@@ -122,13 +123,15 @@ struct DetectionModel::Impl {
   det::CascadeMaskRCNN net{nullptr};
   DetectionModelInfo info;
   torch::Device device = torch::kCPU;
-  int threads = 0;  // LoadOptions::threads, applied again before each call (per calling thread)
+  int threads = 0;             // LoadOptions::threads, applied again before each call (per calling thread)
+  ModelInfo backbone_info;     // what RevColModel::load reports for the same checkpoint
 
   // After the weights are in place: the backbone's fast path on the CPU.
   void prepareBackbone(const LoadOptions& options) {
     threads = options.threads;
-    if (!device.is_cpu()) return;
-    net->useFastBackbone(checkedFastPath(*net->backbone(), options.fast, options.bf16, &info.cpu_path));
+    if (device.is_cpu())
+      net->useFastBackbone(checkedFastPath(*net->backbone(), options.fast, options.bf16, &info.cpu_path));
+    backbone_info = backboneInfo(*net->backbone(), info.cpu_path);
   }
 };
 
@@ -138,6 +141,11 @@ DetectionModel& DetectionModel::operator=(DetectionModel&&) noexcept = default;
 DetectionModel::~DetectionModel() = default;
 
 const DetectionModelInfo& DetectionModel::info() const { return impl_->info; }
+
+RevColModel DetectionModel::backboneModel() const {
+  return RevColModelAccess::overBackbone(impl_->net->backbone(), impl_->net->fastBackbone(), impl_->backbone_info,
+                                         impl_->threads);
+}
 
 namespace {
 
@@ -245,6 +253,10 @@ DetectionModel DetectionModel::load(const std::string& path, const LoadOptions& 
   impl->net->to(impl->device);
   impl->net->eval();
   impl->prepareBackbone(options);
+  impl->backbone_info.file = path;
+  impl->backbone_info.weights_source = ck.weights_source;
+  impl->backbone_info.has_ema = ck.has_ema;
+  impl->backbone_info.class_names = ck.class_names;
   impl->info.class_names = ck.class_names;
   fillInfo(impl->info, *impl->net, impl->device);
   return DetectionModel(std::move(impl));
@@ -293,6 +305,7 @@ DetectionModel DetectionModel::random(const Architecture& backbone, const DetHea
   impl->net->to(impl->device);
   impl->net->eval();
   impl->prepareBackbone(options);
+  impl->backbone_info.weights_source = "random";
   impl->info.stds_source = "mmdet defaults";
   fillInfo(impl->info, *impl->net, impl->device);
   return DetectionModel(std::move(impl));

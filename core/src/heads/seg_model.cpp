@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "api/model_access.h"
 #include "api/tensor_convert.h"
 #include "checkpoint/checkpoint.h"
 #include "heads/seg_upernet.h"
@@ -41,10 +42,11 @@ bool alignCornersFromConfig(const std::string& config) {
 struct SegmentationNetwork::Impl {
   SegNetworkInfo info;
   RevColNet backbone{nullptr};
-  std::unique_ptr<FastRevColNet> fast;  // the backbone's CPU fast path; null: the plain modules
+  std::shared_ptr<FastRevColNet> fast;  // the backbone's CPU fast path; null: the plain modules
   UPerHead head{nullptr};
   torch::Device device{torch::kCPU};
   int threads = 0;  // LoadOptions::threads, applied again before each call (per calling thread)
+  ModelInfo backbone_info;  // what RevColModel::load reports for the same checkpoint
 
   // mmseg EncoderDecoder.encode_decode: backbone, decode head, bilinear resize to the input size.
   torch::Tensor encodeDecode(const torch::Tensor& img, SegPass* pass, const Ablation& ablation) {
@@ -69,6 +71,10 @@ SegmentationNetwork& SegmentationNetwork::operator=(SegmentationNetwork&&) noexc
 SegmentationNetwork::~SegmentationNetwork() = default;
 
 const SegNetworkInfo& SegmentationNetwork::info() const { return impl_->info; }
+
+RevColModel SegmentationNetwork::backboneModel() const {
+  return RevColModelAccess::overBackbone(impl_->backbone, impl_->fast, impl_->backbone_info, impl_->threads);
+}
 
 SegmentationNetwork SegmentationNetwork::load(const std::string& path, const LoadOptions& options) {
   auto impl = std::make_unique<Impl>();
@@ -103,6 +109,11 @@ SegmentationNetwork SegmentationNetwork::load(const std::string& path, const Loa
     configureCpuThreads(options.threads);
     impl->fast = checkedFastPath(*impl->backbone, options.fast, options.bf16, &impl->info.cpu_path);
   }
+  impl->backbone_info = backboneInfo(*impl->backbone, impl->info.cpu_path);
+  impl->backbone_info.file = path;
+  impl->backbone_info.weights_source = ck.weights_source;
+  impl->backbone_info.has_ema = ck.has_ema;
+  impl->backbone_info.class_names = ck.class_names;
 
   SegNetworkInfo& info = impl->info;
   info.backbone = arch;

@@ -69,6 +69,8 @@ class SegmentationNetwork {
   ~SegmentationNetwork();
 
   const SegNetworkInfo& info() const;
+  // See Segmenter::backboneModel.
+  RevColModel backboneModel() const;
 
   // `chw`: the normalised network input, 3 x H x W float32. The label map is at
   // original_h x original_w: logits resized (bilinear, align_corners False) as mmseg does,

@@ -147,6 +147,8 @@ Segmenter Segmenter::load(const std::string& path, const LoadOptions& options) {
 }
 
 const SegmenterInfo& Segmenter::info() const { return impl_->info; }
+
+RevColModel Segmenter::backboneModel() const { return impl_->net.backboneModel(); }
 SegmentSettings Segmenter::defaults() const { return impl_->defaults; }
 const std::vector<std::string>& Segmenter::classNames() const { return impl_->names; }
 const std::vector<std::array<uint8_t, 3>>& Segmenter::palette() const { return impl_->palette; }
