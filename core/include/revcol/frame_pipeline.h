@@ -1,5 +1,5 @@
 #pragma once
-// A four-stage frame pipeline: produce (decode) -> infer (one thread, owns the model) -> render
+// A four-stage frame pipeline: produce (decode) -> infer (the calling thread, owns the model) -> render
 // (a pool of threads, any order) -> consume (one thread, in production order). Stages are joined
 // by bounded queues, so a slow stage holds the ones before it back (backpressure) and at most
 //   queue_capacity * 3 + render_threads + 2
@@ -7,7 +7,11 @@
 // results. Items reach consume() in the order produce() made them, so output that depends on
 // order (an MP4, a CSV) is the same on every run.
 //
-// Threading contract: every stage runs on its own thread(s); run() blocks until all are done. The first exception
+// Threading contract: infer runs on the calling thread, every other stage on its own thread(s);
+// run() blocks until all are done. Infer stays on the caller because libgomp keeps one OpenMP
+// thread pool per thread that starts parallel regions, and once a process has more pool threads
+// than cores it stops spinning between regions: a model loaded (and so first run) on one thread and
+// run on another went 40 % slower (RevCol-T analysis, 2 cores: 88 -> 123 ms). The first exception
 // thrown by any stage stops every stage (queues are closed) and is rethrown by run(). cancel() (from any thread, e.g. a
 // signal watcher) makes produce stop at its next item; the items already produced still flow through.
 #include <atomic>
@@ -134,7 +138,7 @@ class FramePipeline {
       }
       to_infer.close();
     }));
-    std::thread inferrer(guarded([&] {
+    auto inferrer = guarded([&] {
       while (auto it = to_infer.pop()) {
         s.infer(it->second);
         {
@@ -144,7 +148,7 @@ class FramePipeline {
         if (!to_render.push(std::move(*it))) break;
       }
       to_render.close();
-    }));
+    });
     std::atomic<int> renderers_left{threads};
     std::vector<std::thread> renderers;
     for (int i = 0; i < threads; ++i)
@@ -179,8 +183,8 @@ class FramePipeline {
         }
       }
     }));
+    inferrer();  // on the calling thread: see the threading contract above
     producer.join();
-    inferrer.join();
     for (std::thread& t : renderers) t.join();
     consumer.join();
     if (error) std::rethrow_exception(error);
