@@ -54,7 +54,7 @@ version=$(sed -n 's/^project(RevColStudio VERSION \([0-9.]*\).*/\1/p' "$repo/CMa
 depends=$(field Depends)
 echo "      Depends: $depends"
 # Each entry is an extended regex of acceptable package names (GL comes as GLVND's libopengl0 or libgl1).
-for p in libtorch1.13 libopenblas0-pthread libqt6core6 libqt6gui6 libqt6widgets6 'libqcustomplot[^ ,]*qt6' \
+for p in libtorch1.13 libdnnl2 libopenblas0-pthread libqt6core6 libqt6gui6 libqt6widgets6 'libqcustomplot[^ ,]*qt6' \
          libopencv-core406 libopencv-imgproc406 libopencv-imgcodecs406 libopencv-videoio406 libglfw3 \
          '(libopengl0|libgl1)' fonts-dejavu-core libc6 'libstdc\+\+6'; do
   if grep -Eq "(^|, |\| )$p( |,|$)" <<<"$depends"; then ok "depends on $p"; else bad "no dependency on $p"; fi
