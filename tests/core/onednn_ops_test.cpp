@@ -45,11 +45,15 @@ TEST(OneDnnLinear, NonContiguousInputIsReadAsItsValues) {
   EXPECT_LT(relL2(product(x), at::addmm(bias, x, wt)), 1e-6);
 }
 
-TEST(OneDnnLinear, MismatchedOutputIsAnErrorNotAWildWrite) {
+TEST(OneDnnOps, MismatchedShapesAreErrorsNotWildMemoryAccess) {
   Linear product(at::randn({16, 8}), at::randn({8}), Linear::Epilogue::None);
   auto x = at::randn({4, 16});
   auto too_small = at::empty({3, 8});
   EXPECT_ANY_THROW(product.into(x, too_small));
+  auto wrong_type = at::empty({4, 8}, at::kBFloat16);  // half the bytes a float32 result needs
+  EXPECT_ANY_THROW(product.into(x, wrong_type));
+  EXPECT_ANY_THROW(LayerNorm(at::ones({8}), at::zeros({8}))(at::randn({2, 16})));
+  EXPECT_ANY_THROW(DepthwiseConv(at::randn({8, 1, 3, 3}), at::zeros({8}))(at::randn({1, 5, 5, 16})));
 }
 
 TEST(OneDnnLinear, Bfloat16ProductStaysWithinItsPrecision) {

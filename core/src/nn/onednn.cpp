@@ -21,6 +21,14 @@ namespace {
 
 at::Tensor contiguousFloat(const at::Tensor& t) { return t.detach().to(at::kFloat).contiguous(); }
 
+// The product writes rows x n values of `out` in place: its size and type must be exactly that.
+void checkProduct(const at::Tensor& x, int64_t k, int64_t n, const at::Tensor& out, bool out_bf16) {
+  const int64_t rows = x.numel() / k;
+  if (x.size(-1) != k || out.numel() != rows * n || !out.is_contiguous() ||
+      out.scalar_type() != (out_bf16 ? at::kBFloat16 : at::kFloat))
+    throw Error("fast path: matrix product shapes do not match");
+}
+
 }  // namespace
 
 #if REVCOL_HAVE_ONEDNN
@@ -125,9 +133,8 @@ void Linear::into(const at::Tensor& x_in, at::Tensor& out) const {
   Impl& p = *impl_;
   const auto in_type = p.bf16 ? at::kBFloat16 : at::kFloat;
   const at::Tensor x = x_in.to(in_type).contiguous();
+  checkProduct(x, p.k, p.n, out, p.out_bf16);
   const int64_t rows = x.numel() / p.k;
-  if (x.size(-1) != p.k || out.numel() != rows * p.n || !out.is_contiguous())
-    throw Error("fast path: matrix product shapes do not match");
   auto prepared = p.prepared.get(rows, [&] { return p.prepare(rows); });
   const Dt in = p.bf16 ? Dt::bf16 : Dt::f32, dst = p.out_bf16 ? Dt::bf16 : Dt::f32;
   prepared->matmul.execute(stream(), {{DNNL_ARG_SRC, wrap({{rows, p.k}, in, Tag::ab}, x)},
@@ -147,8 +154,9 @@ LayerNorm::LayerNorm(const at::Tensor& weight, const at::Tensor& bias) : impl_(s
 }
 
 at::Tensor LayerNorm::operator()(const at::Tensor& x_in) const {
-  const at::Tensor x = x_in.contiguous();
+  const at::Tensor x = x_in.to(at::kFloat).contiguous();
   const int64_t c = x.size(-1), rows = x.numel() / c;
+  if (c != impl_->weight.numel()) throw Error("fast path: LayerNorm over the wrong number of channels");
   auto out = at::empty_like(x);
   const memory::desc desc({rows, c}, Dt::f32, Tag::ab);
   auto ln = impl_->prepared.get(rows, [&] {
@@ -186,7 +194,8 @@ DepthwiseConv::DepthwiseConv(const at::Tensor& weight, const at::Tensor& bias) :
 
 at::Tensor DepthwiseConv::operator()(const at::Tensor& nhwc_in) const {
   Impl& p = *impl_;
-  const at::Tensor x = nhwc_in.contiguous();
+  const at::Tensor x = nhwc_in.to(at::kFloat).contiguous();
+  if (x.dim() != 4 || x.size(3) != p.c) throw Error("fast path: depthwise convolution input is not N x H x W x C");
   const int64_t n = x.size(0), h = x.size(1), w = x.size(2), pad = (p.k - 1) / 2;
   auto out = at::empty_like(x);
   const memory::desc io({n, p.c, h, w}, Dt::f32, Tag::nhwc);
@@ -231,6 +240,7 @@ Linear::Linear(const at::Tensor& wt, const at::Tensor& bias, Epilogue epilogue, 
 
 void Linear::into(const at::Tensor& x_in, at::Tensor& out) const {
   const Impl& p = *impl_;
+  checkProduct(x_in, p.k, p.n, out, p.out_bf16);
   const at::Tensor x = x_in.reshape({-1, p.k}).to(p.wt.scalar_type());
   auto y = at::addmm(p.bias.to(p.wt.scalar_type()), x, p.wt).to(at::kFloat);
   if (p.epilogue == Epilogue::Gelu) y = at::gelu(y);
@@ -251,6 +261,7 @@ LayerNorm::LayerNorm(const at::Tensor& weight, const at::Tensor& bias) : impl_(s
 }
 
 at::Tensor LayerNorm::operator()(const at::Tensor& x) const {
+  if (x.size(-1) != impl_->weight.numel()) throw Error("fast path: LayerNorm over the wrong number of channels");
   return at::layer_norm(x.contiguous(), {x.size(-1)}, impl_->weight, impl_->bias, 1e-6, false);
 }
 
@@ -265,6 +276,7 @@ DepthwiseConv::DepthwiseConv(const at::Tensor& weight, const at::Tensor& bias) :
 
 at::Tensor DepthwiseConv::operator()(const at::Tensor& nhwc) const {
   const int64_t k = impl_->weight.size(2), c = impl_->weight.size(0);
+  if (nhwc.dim() != 4 || nhwc.size(3) != c) throw Error("fast path: depthwise convolution input is not N x H x W x C");
   auto y = at::conv2d(nhwc.permute({0, 3, 1, 2}), impl_->weight, impl_->bias, {1, 1}, {(k - 1) / 2, (k - 1) / 2},
                       {1, 1}, c);
   return y.permute({0, 2, 3, 1}).contiguous();
