@@ -34,7 +34,7 @@ int runInfo(const std::vector<std::string>& argv) {
                  (d.with_mask ? ", FCN mask head" : "") + ", " + std::to_string(d.num_classes) + " classes, " +
                  std::to_string(d.parameter_count) + " parameters with the backbone";
   } else if (info.architecture.task == Task::Segmentation) {
-    const Segmenter segmenter = Segmenter::load(path, load_options.device);
+    const Segmenter segmenter = Segmenter::load(path, load_options);
     const SegmenterInfo& g = segmenter.info();
     heads_json = {{"kind", "UPerNet"},
                   {"channels", g.head_channels},

@@ -17,6 +17,7 @@
 #include <thread>
 #include <opencv2/videoio.hpp>
 
+#include "analysis_pass.h"
 #include "revcol/error.h"
 #include "revcol/export.h"
 #include "revcol/frame_source.h"
@@ -56,12 +57,7 @@ int main(int argc, char** argv) {
       while (source->next(f))
         if (f.status == revcol::Frame::Status::Decoded) inputs.push_back(revcol::preprocessImagenet(f.rgb, pre));
     }
-    revcol::AnalysisOptions analysis;
-    analysis.features = true;
-    analysis.added_maps = false;
-    analysis.decoders = false;
-    analysis.precisions = {revcol::Precision::Float32};
-    analysis.modes = {revcol::ReconstructionMode::Step};
+    const revcol::AnalysisOptions analysis = revcol::bench::analysisPass();  // what the export below asks for
     model.analyze(inputs[0], analysis);  // warm-up (allocator, thread pool, oneDNN primitives)
     auto bareSeconds = [&] {
       const auto t0 = std::chrono::steady_clock::now();

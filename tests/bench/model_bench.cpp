@@ -11,6 +11,7 @@
 // the thread setting (they are process-wide and cannot be undone).
 #include <revcol/model.h>
 
+#include "analysis_pass.h"
 #include "nn/cpu_runtime.h"
 #include "nn/onednn.h"
 #include "nn/fast_revcol.h"
@@ -155,16 +156,6 @@ void row(const char* name, double ms, const char* note = "") {
     std::printf("  %-46s %10.1f  %s\n", name, ms, note);
 }
 
-revcol::AnalysisOptions analysisPass() {
-  revcol::AnalysisOptions analysis;
-  analysis.features = true;
-  analysis.added_maps = false;
-  analysis.decoders = false;
-  analysis.precisions = {revcol::Precision::Float32};
-  analysis.modes = {revcol::ReconstructionMode::Step};
-  return analysis;
-}
-
 // Peak RSS of one analysis pass at 224 x 224 and 800 x 1216 (process peak, model included), and
 // RSS after 100 and after `frames` analyses at 64 x 64.
 void memoryRows(const Options& o) {
@@ -172,7 +163,7 @@ void memoryRows(const Options& o) {
   load.threads = o.threads;
   auto model = revcol::RevColModel::random(revcol::revcolTiny(), 0, load);
   const double loaded = statusMiB("VmRSS");
-  const auto analysis = analysisPass();
+  const auto analysis = revcol::bench::analysisPass();
   std::printf("\n  memory (RevCol-T, fast path, analysis pass = features of every column + step reconstruction)\n");
   std::printf("  RSS with the model loaded                   : %7.0f MiB\n", loaded);
   for (auto [h, w] : {std::pair<int64_t, int64_t>{224, 224}, {800, 1216}}) {
@@ -253,7 +244,7 @@ int main(int argc, char** argv) {
     auto all = revcol::RevColModel::random(tiny, 0, all_options);
     const double fast_all_ms = medianMs(o.reps, [&] { all.classify(image); });
 
-    const auto analysis = analysisPass();
+    const auto analysis = revcol::bench::analysisPass();
     const double analysis_ms = medianMs(o.reps, [&] { fast.analyze(image, analysis); });
 
     // Optional bf16 MLPs: speed, and drift from the float32 fast path (relative L2 of each level of

@@ -14,15 +14,12 @@
 
 #include <string>
 
+#include "relative_l2.h"
+
 namespace revcol {
 namespace {
 
 constexpr double kFastTolerance = 1e-5;
-
-double relL2(const torch::Tensor& got, const torch::Tensor& want) {
-  auto g = got.to(torch::kFloat64), w = want.to(torch::kFloat64);
-  return ((g - w).norm() / w.norm()).item<double>();
-}
 
 struct Case {
   const char* name;

@@ -8,13 +8,10 @@
 
 #include <gtest/gtest.h>
 
+#include "relative_l2.h"
+
 namespace revcol::fast {
 namespace {
-
-double relL2(const at::Tensor& got, const at::Tensor& want) {
-  auto g = got.to(at::kDouble), w = want.to(at::kDouble);
-  return ((g - w).norm() / w.norm()).item<double>();
-}
 
 TEST(OneDnnLinear, EveryEpilogueMatchesLibtorchAtSeveralRowCounts) {
   configureCpuThreads(2);

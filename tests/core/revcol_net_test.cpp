@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "relative_l2.h"
+
 namespace revcol {
 namespace {
 
@@ -30,10 +32,6 @@ std::vector<NamedTensor> stateDict(RevColNetImpl& net) {
   std::vector<NamedTensor> sd;
   for (const auto& p : net.named_parameters(true)) sd.push_back({p.key(), p.value().detach().clone()});
   return sd;
-}
-
-double relL2(const torch::Tensor& a, const torch::Tensor& b) {
-  return ((a.to(torch::kFloat64) - b.to(torch::kFloat64)).norm() / b.to(torch::kFloat64).norm()).item<double>();
 }
 
 TEST(RevColNet, StateDictNamesAreTheOfficialOnes) {

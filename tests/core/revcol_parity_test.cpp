@@ -15,6 +15,8 @@
 
 #include <map>
 
+#include "relative_l2.h"
+
 namespace revcol {
 namespace {
 
@@ -26,11 +28,6 @@ std::map<std::string, torch::Tensor> tensorMap(const std::string& path) {
   std::map<std::string, torch::Tensor> m;
   for (auto& t : readTensorFile(path)) m[t.name] = t.tensor;
   return m;
-}
-
-double relL2(const torch::Tensor& got, const torch::Tensor& want) {
-  auto g = got.to(torch::kFloat64), w = want.to(torch::kFloat64);
-  return ((g - w).norm() / w.norm()).item<double>();
 }
 
 torch::Tensor input224() { return tensorMap(cls("cls_input_224.pt")).at("input").unsqueeze(0); }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "revcol/detector.h"
@@ -16,36 +17,29 @@
 #include "revcol/model.h"
 #include "revcol/segmenter.h"
 
+#include "relative_l2.h"
+
 using namespace revcol;
 
 namespace {
 
 const std::string kData = REVCOL_TEST_DATA;
 
-double relL2(const FloatArray& got, const FloatArray& want) {
-  if (got.values.size() != want.values.size()) return 1e30;
-  double err = 0, norm = 0;
-  for (size_t i = 0; i < want.values.size(); ++i) {
-    const double d = double(got.values[i]) - want.values[i];
-    err += d * d;
-    norm += double(want.values[i]) * want.values[i];
-  }
-  return std::sqrt(err / norm);
-}
-
-LoadOptions plainPath() {
-  LoadOptions o;
-  o.fast = false;
-  return o;
+// The checkpoint on the fast path (the default) and on the plain modules, each saying which runs.
+template <typename TaskModel>
+std::pair<TaskModel, TaskModel> fastAndPlain(const std::string& path) {
+  LoadOptions plain_path;
+  plain_path.fast = false;
+  TaskModel fast = TaskModel::load(path), plain = TaskModel::load(path, plain_path);
+  EXPECT_EQ(fast.info().cpu_path, "fast fp32");
+  EXPECT_EQ(plain.info().cpu_path, "plain");
+  return {std::move(fast), std::move(plain)};
 }
 
 }  // namespace
 
 TEST(FastBackboneTasks, DetectionOnTheFastPathEqualsThePlainModules) {
-  Detector fast = Detector::load(kData + "/det_cascade_mask_rcnn_revcol_shrunk.pth");
-  Detector plain = Detector::load(kData + "/det_cascade_mask_rcnn_revcol_shrunk.pth", plainPath());
-  EXPECT_EQ(fast.info().cpu_path, "fast fp32");
-  EXPECT_EQ(plain.info().cpu_path, "plain");
+  auto [fast, plain] = fastAndPlain<Detector>(kData + "/det_cascade_mask_rcnn_revcol_shrunk.pth");
   const cv::Mat rgb = loadImageRgb(kData + "/det/det_input.png");
   DetectOptions o;
   o.scale_long = 640;
@@ -72,10 +66,7 @@ TEST(FastBackboneTasks, DetectionOnTheFastPathEqualsThePlainModules) {
 }
 
 TEST(FastBackboneTasks, SegmentationOnTheFastPathEqualsThePlainModules) {
-  Segmenter fast = Segmenter::load(kData + "/seg/seg_upernet_revcol_shrunk.pth");
-  Segmenter plain = Segmenter::load(kData + "/seg/seg_upernet_revcol_shrunk.pth", plainPath());
-  EXPECT_EQ(fast.info().cpu_path, "fast fp32");
-  EXPECT_EQ(plain.info().cpu_path, "plain");
+  auto [fast, plain] = fastAndPlain<Segmenter>(kData + "/seg/seg_upernet_revcol_shrunk.pth");
   const cv::Mat rgb = loadImageRgb(kData + "/seg/seg_input.png");
   SegmentOptions o;
   o.features = true;

@@ -14,6 +14,8 @@
 #include "revcol/image_io.h"
 #include "revcol/segmenter.h"
 
+#include "relative_l2.h"
+
 namespace revcol {
 namespace {
 
@@ -41,18 +43,6 @@ FloatArray subsample(const FloatArray& a, int64_t step) {
     for (int64_t y = 0; y < h; y += step)
       for (int64_t x = 0; x < w; x += step) out.values.push_back(a.values[size_t((k * h + y) * w + x)]);
   return out;
-}
-
-double relL2(const FloatArray& got, const FloatArray& want) {
-  EXPECT_EQ(got.shape, want.shape);
-  if (got.values.size() != want.values.size()) return INFINITY;
-  double diff = 0, norm = 0;
-  for (size_t i = 0; i < got.values.size(); ++i) {
-    const double d = double(got.values[i]) - double(want.values[i]);
-    diff += d * d;
-    norm += double(want.values[i]) * double(want.values[i]);
-  }
-  return std::sqrt(diff / norm);
 }
 
 // Share of pixels (outside the small-margin mask) where the label maps agree.

@@ -83,7 +83,6 @@ class Segmenter {
   // preference does not apply). Throws revcol::Error (not a file, not an mmseg RevCol+UPerNet
   // checkpoint, weights that do not fit, ...).
   static Segmenter load(const std::string& path, const LoadOptions& options = {});
-  static Segmenter load(const std::string& path, const std::string& device);
 
   Segmenter(Segmenter&&) noexcept;
   Segmenter& operator=(Segmenter&&) noexcept;

@@ -3,8 +3,8 @@
 
 #include "analysis/reconstruction.h"
 #include "api/tensor_convert.h"
-#include "checkpoint/checkpoint.h"
 #include "api/model_access.h"
+#include "checkpoint/checkpoint.h"
 #include "nn/cpu_runtime.h"
 #include "nn/fast_revcol.h"
 #include "nn/revcol_net.h"
@@ -123,13 +123,7 @@ RevColModel RevColModel::load(const std::string& path, const LoadOptions& option
   impl->net->to(impl->device);
   impl->net->eval();
   impl->prepare(options);
-  auto& info = impl->info;
-  info.file = path;
-  info.weights_source = ck.weights_source;
-  info.has_ema = ck.has_ema;
-  info.device = impl->device.str();
-  info.class_names = ck.class_names;
-  for (const auto& p : impl->net->parameters()) info.parameter_count += p.numel();
+  impl->info = describeModel(*impl->net, &ck, impl->info.cpu_path);
   return RevColModel(std::move(impl));
 }
 
@@ -146,10 +140,7 @@ RevColModel RevColModel::random(const Architecture& arch_in, uint64_t seed, cons
   impl->net->to(impl->device);
   impl->net->eval();
   impl->prepare(options);
-  auto& info = impl->info;
-  info.weights_source = "random";
-  info.device = impl->device.str();
-  for (const auto& p : impl->net->parameters()) info.parameter_count += p.numel();
+  impl->info = describeModel(*impl->net, nullptr, impl->info.cpu_path);
   return RevColModel(std::move(impl));
 }
 
@@ -165,13 +156,20 @@ RevColModel RevColModelAccess::overBackbone(RevColNet net, std::shared_ptr<FastR
   return RevColModel(std::move(impl));
 }
 
-ModelInfo backboneInfo(RevColNetImpl& net, const std::string& cpu_path) {
+ModelInfo describeModel(RevColNetImpl& net, const Checkpoint* ck, const std::string& cpu_path) {
   ModelInfo info;
   info.architecture = net.architecture();
-  for (const auto& p : net.parameters()) info.parameter_count += p.numel();
   const auto params = net.parameters();
+  for (const auto& p : params) info.parameter_count += p.numel();
   info.device = params.empty() ? "cpu" : torch::Device(params.front().device().type()).str();
   info.cpu_path = cpu_path;
+  info.weights_source = "random";
+  if (ck) {
+    info.file = ck->file;
+    info.weights_source = ck->weights_source;
+    info.has_ema = ck->has_ema;
+    info.class_names = ck->class_names;
+  }
   return info;
 }
 

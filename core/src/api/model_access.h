@@ -4,10 +4,12 @@
 // fast path instead of reading the checkpoint twice and holding everything twice.
 #include <revcol/model.h>
 
+#include "checkpoint/checkpoint.h"
 #include "nn/fast_revcol.h"
 #include "nn/revcol_net.h"
 
 #include <memory>
+#include <string>
 
 namespace revcol {
 
@@ -17,8 +19,9 @@ struct RevColModelAccess {
   static RevColModel overBackbone(RevColNet net, std::shared_ptr<FastRevColNet> fast, ModelInfo info, int threads);
 };
 
-// What RevColModel::load reports for a checkpoint whose backbone is `net` (file, weights source,
-// class names and the like are the caller's to fill in).
-ModelInfo backboneInfo(RevColNetImpl& net, const std::string& cpu_path);
+// The ModelInfo of `net`, read from `ck` (null: random weights) and running on `cpu_path`: what
+// RevColModel::load reports, and what a detector's or segmenter's backboneModel() reports for the
+// same file.
+ModelInfo describeModel(RevColNetImpl& net, const Checkpoint* ck, const std::string& cpu_path);
 
 }  // namespace revcol

@@ -126,12 +126,13 @@ struct DetectionModel::Impl {
   int threads = 0;             // LoadOptions::threads, applied again before each call (per calling thread)
   ModelInfo backbone_info;     // what RevColModel::load reports for the same checkpoint
 
-  // After the weights are in place: the backbone's fast path on the CPU.
-  void prepareBackbone(const LoadOptions& options) {
+  // After the weights are in place: the backbone's fast path on the CPU and its description
+  // (`ck`: the file it came from; null for random weights).
+  void prepareBackbone(const LoadOptions& options, const Checkpoint* ck) {
     threads = options.threads;
     if (device.is_cpu())
       net->useFastBackbone(checkedFastPath(*net->backbone(), options.fast, options.bf16, &info.cpu_path));
-    backbone_info = backboneInfo(*net->backbone(), info.cpu_path);
+    backbone_info = describeModel(*net->backbone(), ck, info.cpu_path);
   }
 };
 
@@ -252,11 +253,7 @@ DetectionModel DetectionModel::load(const std::string& path, const LoadOptions& 
   }
   impl->net->to(impl->device);
   impl->net->eval();
-  impl->prepareBackbone(options);
-  impl->backbone_info.file = path;
-  impl->backbone_info.weights_source = ck.weights_source;
-  impl->backbone_info.has_ema = ck.has_ema;
-  impl->backbone_info.class_names = ck.class_names;
+  impl->prepareBackbone(options, &ck);
   impl->info.class_names = ck.class_names;
   fillInfo(impl->info, *impl->net, impl->device);
   return DetectionModel(std::move(impl));
@@ -304,8 +301,7 @@ DetectionModel DetectionModel::random(const Architecture& backbone, const DetHea
   for (auto& h : impl->net->maskHeads()) det::randomizeHeadWeights(*h);
   impl->net->to(impl->device);
   impl->net->eval();
-  impl->prepareBackbone(options);
-  impl->backbone_info.weights_source = "random";
+  impl->prepareBackbone(options, nullptr);
   impl->info.stds_source = "mmdet defaults";
   fillInfo(impl->info, *impl->net, impl->device);
   return DetectionModel(std::move(impl));

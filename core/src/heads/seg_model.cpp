@@ -109,11 +109,7 @@ SegmentationNetwork SegmentationNetwork::load(const std::string& path, const Loa
     configureCpuThreads(options.threads);
     impl->fast = checkedFastPath(*impl->backbone, options.fast, options.bf16, &impl->info.cpu_path);
   }
-  impl->backbone_info = backboneInfo(*impl->backbone, impl->info.cpu_path);
-  impl->backbone_info.file = path;
-  impl->backbone_info.weights_source = ck.weights_source;
-  impl->backbone_info.has_ema = ck.has_ema;
-  impl->backbone_info.class_names = ck.class_names;
+  impl->backbone_info = describeModel(*impl->backbone, &ck, impl->info.cpu_path);
 
   SegNetworkInfo& info = impl->info;
   info.backbone = arch;

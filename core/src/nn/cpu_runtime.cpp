@@ -64,7 +64,7 @@ int freeCores() {
   double one, five, fifteen;
   int running = 0;
   char slash;
-  if (!(in >> one >> five >> fifteen >> running >> slash)) return cores;
+  if (!(in >> one >> five >> fifteen >> running >> slash) || running <= 1) return cores;  // 1: the caller
   // `running` counts this process's own runnable threads too: the caller, and OpenMP workers that
   // still spin for a moment after the last parallel region. Counting those as "others" once made
   // every call after the first run on one thread.

@@ -22,7 +22,7 @@ at::Tensor Patchify::operator()(const at::Tensor& nhwc) const {
   return product(patches).view({n, h, w, product.outputs()});
 }
 
-Block Block::fromWeights(const at::Tensor& dw_weight, const at::Tensor& dw_bias, Norm norm, const at::Tensor& w1,
+Block Block::fromWeights(const at::Tensor& dw_weight, const at::Tensor& dw_bias, LayerNorm norm, const at::Tensor& w1,
                          const at::Tensor& b1, const at::Tensor& w2, const at::Tensor& b2, const at::Tensor& gamma,
                          bool bf16) {
   Block b;

@@ -14,10 +14,6 @@ namespace revcol::fast {
 at::Tensor nchwView(const at::Tensor& nhwc);
 at::Tensor toNhwc(const at::Tensor& nchw);
 
-// LayerNorm over C, eps 1e-6 (both of RevCol's LayerNorm forms, channels-first and
-// channels-last, normalise over C, which is the last dimension here).
-using Norm = LayerNorm;
-
 // A k x k convolution with stride k (the stem's 4x4/4, Fusion.down's 2x2/2) as one matrix
 // product: each k x k patch of the NHWC map is a row of k*k*C values, already in memory order
 // after a reshape. ~4x faster than oneDNN's convolution for 14 x 14 x 256 -> 7 x 7 x 512 here.
@@ -33,20 +29,20 @@ struct Patchify {
 // product and the residual add into pwconv2's.
 struct Block {
   DepthwiseConv dwconv;
-  Norm norm;
+  LayerNorm norm;  // over C, the last dimension (both of RevCol's LayerNorm forms normalise over C)
   Linear pwconv1, pwconv2;
   // bf16: the two products (~90 % of the arithmetic) multiply in bfloat16 (AMX), the hidden map is
   // stored in bfloat16; dwconv, LayerNorm and the residual stay float32.
-  static Block fromWeights(const at::Tensor& dw_weight, const at::Tensor& dw_bias, Norm norm, const at::Tensor& w1,
-                           const at::Tensor& b1, const at::Tensor& w2, const at::Tensor& b2, const at::Tensor& gamma,
-                           bool bf16);
+  static Block fromWeights(const at::Tensor& dw_weight, const at::Tensor& dw_bias, LayerNorm norm,
+                           const at::Tensor& w1, const at::Tensor& b1, const at::Tensor& w2, const at::Tensor& b2,
+                           const at::Tensor& gamma, bool bf16);
   void apply(at::Tensor& x) const;
 };
 
 // UpSampleConvnext without the upsampling: Linear + LN over channels of the coarse map.
 struct Up {
   Linear product;
-  Norm norm;
+  LayerNorm norm;  // over C, the last dimension (both of RevCol's LayerNorm forms normalise over C)
   at::Tensor operator()(const at::Tensor& nhwc) const;
 };
 

@@ -27,7 +27,7 @@ class Weights {
   torch::OrderedDict<std::string, torch::Tensor> params_;
 };
 
-fast::Norm norm(const Weights& w, const std::string& p) { return {w(p + ".weight"), w(p + ".bias")}; }
+fast::LayerNorm norm(const Weights& w, const std::string& p) { return {w(p + ".weight"), w(p + ".bias")}; }
 
 fast::Block block(const Weights& w, const std::string& p, bool bf16) {
   return fast::Block::fromWeights(w(p + ".dwconv.weight"), w(p + ".dwconv.bias"), norm(w, p + ".norm"),
@@ -39,16 +39,6 @@ fast::Up up(const Weights& w, const std::string& p) {
   return {fast::Linear(w(p + ".channel_reschedule.0.weight").t(), w(p + ".channel_reschedule.0.bias"),
                        fast::Linear::Epilogue::None),
           norm(w, p + ".channel_reschedule.1")};
-}
-
-// RevColNetImpl::forward's ablation on NHWC levels; false when the forward stops after `column`.
-bool applyAblation(const Ablation& a, int column, Levels& c) {
-  if (a.kind == Ablation::Kind::StopAfterColumn) return column < a.column;
-  if (column != a.column || a.level < 0 || a.level > 3) return true;
-  at::Tensor& t = c[static_cast<size_t>(a.level)];
-  if (a.kind == Ablation::Kind::ZeroLevel) t = at::zeros_like(t);
-  if (a.kind == Ablation::Kind::MeanLevel) t = t.mean({1, 2}, true).expand_as(t).contiguous();
-  return true;
 }
 
 }  // namespace
@@ -115,10 +105,7 @@ Levels FastRevColNet::column(const Column& col, const at::Tensor& x, const Level
 
 ForwardResult FastRevColNet::forward(const torch::Tensor& input, const ForwardOptions& options,
                                      const ColumnSink& sink) {
-  if (input.dim() != 4 || input.size(1) != 3) throw Error("RevCol input must be N x 3 x H x W");
-  if (input.size(2) < 32 || input.size(3) < 32)
-    throw Error("RevCol input must be at least 32 x 32 pixels, got " + std::to_string(input.size(3)) + " x " +
-                std::to_string(input.size(2)));
+  checkRevColInput(input);
   auto views = [](const Levels& nhwc) {
     Levels v;
     for (int l = 0; l < 4; ++l) v[l] = nhwc[l].defined() ? nchwView(nhwc[l]) : nhwc[l];
@@ -131,7 +118,8 @@ ForwardResult FastRevColNet::forward(const torch::Tensor& input, const ForwardOp
   for (size_t i = 0; i < columns_.size(); ++i) {
     Levels added;
     c = column(columns_[i], x, c, options.added ? &added : nullptr);
-    const bool go_on = !options.ablation || applyAblation(*options.ablation, static_cast<int>(i), c);
+    // The levels are NHWC here: H and W are dimensions 1 and 2.
+    const bool go_on = !options.ablation || applyAblation(*options.ablation, static_cast<int>(i), c, {1, 2});
     ColumnOutput out;
     out.column = static_cast<int>(i);
     out.c = views(c);

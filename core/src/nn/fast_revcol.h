@@ -41,7 +41,7 @@ class FastRevColNet {
   struct Level {
     bool has_down = false;
     fast::Patchify down;
-    fast::Norm down_norm;
+    fast::LayerNorm down_norm;
     bool has_up = false, has_up2 = false;
     fast::Up up, up2;
     std::vector<fast::Block> blocks;
@@ -58,7 +58,7 @@ class FastRevColNet {
 
   RevColNetImpl* net_;
   fast::Patchify stem_conv_;
-  fast::Norm stem_norm_;
+  fast::LayerNorm stem_norm_;
   std::vector<Column> columns_;
   std::vector<int> head_columns_, decoder_columns_;
 };

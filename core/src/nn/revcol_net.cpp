@@ -93,26 +93,25 @@ torch::Tensor RevColNetImpl::decoder(int k, const torch::Tensor& c3) {
   return decoders_.at(static_cast<size_t>(k))(c3);
 }
 
-namespace {
-
-// Applies `a` to column `column`'s output; false when the forward should stop after this column.
-bool applyAblation(const Ablation& a, int column, Levels& c) {
-  if (a.kind == Ablation::Kind::StopAfterColumn) return column < a.column;
-  if (column != a.column || a.level < 0 || a.level > 3) return true;
-  torch::Tensor& t = c[size_t(a.level)];
-  if (a.kind == Ablation::Kind::ZeroLevel) t = torch::zeros_like(t);
-  if (a.kind == Ablation::Kind::MeanLevel) t = t.mean({2, 3}, true).expand_as(t).contiguous();
-  return true;
-}
-
-}  // namespace
-
-ForwardResult RevColNetImpl::forward(const torch::Tensor& input, const ForwardOptions& options,
-                                     const ColumnSink& sink) {
+void checkRevColInput(const torch::Tensor& input) {
   if (input.dim() != 4 || input.size(1) != 3) throw Error("RevCol input must be N x 3 x H x W");
   if (input.size(2) < 32 || input.size(3) < 32)
     throw Error("RevCol input must be at least 32 x 32 pixels, got " + std::to_string(input.size(3)) + " x " +
                 std::to_string(input.size(2)));
+}
+
+bool applyAblation(const Ablation& a, int column, Levels& c, std::array<int64_t, 2> spatial) {
+  if (a.kind == Ablation::Kind::StopAfterColumn) return column < a.column;
+  if (column != a.column || a.level < 0 || a.level > 3) return true;
+  torch::Tensor& t = c[size_t(a.level)];
+  if (a.kind == Ablation::Kind::ZeroLevel) t = torch::zeros_like(t);
+  if (a.kind == Ablation::Kind::MeanLevel) t = t.mean({spatial[0], spatial[1]}, true).expand_as(t).contiguous();
+  return true;
+}
+
+ForwardResult RevColNetImpl::forward(const torch::Tensor& input, const ForwardOptions& options,
+                                     const ColumnSink& sink) {
+  checkRevColInput(input);
   ForwardResult result;
   result.stem = stem_(input);
   Levels c;
@@ -120,7 +119,7 @@ ForwardResult RevColNetImpl::forward(const torch::Tensor& input, const ForwardOp
     ColumnOutput out;
     out.column = i;
     out.c = subnets_[static_cast<size_t>(i)](result.stem, c, options.added ? &out.added : nullptr);
-    const bool go_on = !options.ablation || applyAblation(*options.ablation, i, out.c);
+    const bool go_on = !options.ablation || applyAblation(*options.ablation, i, out.c, {2, 3});
     c = out.c;
     result.columns_done = i + 1;
     if (options.heads) {

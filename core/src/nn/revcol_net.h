@@ -82,6 +82,14 @@ struct ForwardOptions {
   const Ablation* ablation = nullptr;  // applied to each column's output before anything reads it
 };
 
+// Throws revcol::Error unless `input` is N x 3 x H x W with H, W >= 32 (both forward paths).
+void checkRevColInput(const torch::Tensor& input);
+
+// Applies an ablation to column `column`'s output levels `c` (both forward paths; `spatial` are the
+// H and W dimensions of the level tensors: {2, 3} for NCHW, {1, 2} for NHWC). Returns false when
+// the forward should stop after this column.
+bool applyAblation(const Ablation& a, int column, Levels& c, std::array<int64_t, 2> spatial);
+
 struct ForwardResult {
   torch::Tensor stem;  // x, the stem output every column reads
   Levels last;         // c0..c3 of the last column computed

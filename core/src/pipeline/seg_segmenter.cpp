@@ -109,12 +109,6 @@ Segmenter::Segmenter(Segmenter&&) noexcept = default;
 Segmenter& Segmenter::operator=(Segmenter&&) noexcept = default;
 Segmenter::~Segmenter() = default;
 
-Segmenter Segmenter::load(const std::string& path, const std::string& device) {
-  LoadOptions options;
-  options.device = device;
-  return load(path, options);
-}
-
 Segmenter Segmenter::load(const std::string& path, const LoadOptions& options) {
   SegmentationNetwork net = SegmentationNetwork::load(path, options);
   const SegNetworkInfo& ni = net.info();
