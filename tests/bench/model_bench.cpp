@@ -156,6 +156,14 @@ void row(const char* name, double ms, const char* note = "") {
     std::printf("  %-46s %10.1f  %s\n", name, ms, note);
 }
 
+// A ratio line; n/a where either figure is missing (a row that did not run).
+void ratio(const char* name, double numerator, double denominator, const char* unit_and_target) {
+  if (numerator < 0 || denominator <= 0)
+    std::printf("  %-36s: %6s\n", name, "n/a");
+  else
+    std::printf("  %-36s: %6.2f%s\n", name, numerator / denominator, unit_and_target);
+}
+
 // Peak RSS of one analysis pass at 224 x 224 and 800 x 1216 (process peak, model included), and
 // RSS after 100 and after `frames` analyses at 64 x 64.
 void memoryRows(const Options& o) {
@@ -300,11 +308,12 @@ int main(int argc, char** argv) {
         "  bf16 drift from fp32 (worst of %d random images, last column): c0 %.2g, c1 %.2g, c2 %.2g, "
         "c3 %.2g relative L2; top-1 of the last head agrees on %d/%d\n",
         images, drift[0], drift[1], drift[2], drift[3], agree, images);
-    std::printf("\n  speed-up vs official default malloc : %6.2fx  (target >= 3)\n", off_default / fast_ms);
-    std::printf("  speed-up vs official tuned malloc   : %6.2fx  (target >= 1.25)\n", off_tuned / fast_ms);
-    std::printf("  speed-up vs our plain, before       : %6.2fx\n", plain_before / fast_ms);
-    std::printf("  bf16 speed-up vs official tuned     : %6.2fx  (target >= 2.5)\n", off_tuned / bf16_ms);
-    std::printf("  analysis pass / fast forward        : %6.2f   (target <= 2.2)\n", analysis_ms / fast_ms);
+    std::printf("\n");
+    ratio("speed-up vs official default malloc", off_default, fast_ms, "x  (target >= 3)");
+    ratio("speed-up vs official tuned malloc", off_tuned, fast_ms, "x  (target >= 1.25)");
+    ratio("speed-up vs our plain, before", plain_before, fast_ms, "x");
+    ratio("bf16 speed-up vs official tuned", off_tuned, bf16_ms, "x  (target >= 2.5)");
+    ratio("analysis pass / fast forward", analysis_ms, fast_ms, "   (target <= 2.2)");
 
     if (o.det) {
       // Detection resolution: the backbone alone (c0..c3 of the last column), 800 x 1216.
@@ -324,7 +333,7 @@ int main(int argc, char** argv) {
       std::printf("\n  %-46s %10s\n", "RevCol-T backbone 800 x 1216, fp32", "ms/image");
       row("official-style eager, GLIBC_TUNABLES malloc", off_det);
       row("ours, fast path", det_ms, ("(" + std::to_string(at::get_num_threads()) + " threads)").c_str());
-      std::printf("  speed-up vs official tuned malloc   : %6.2fx  (target >= 1.25)\n", off_det / det_ms);
+      ratio("speed-up vs official tuned malloc", off_det, det_ms, "x  (target >= 1.25)");
     }
     std::printf("load average at end: %s\n", firstLine("/proc/loadavg").c_str());
   } catch (const std::exception& e) {

@@ -6,6 +6,7 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -58,17 +59,24 @@ int physicalCores() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+int freeCoresGiven(int cores, int others_now, int others_before) {
+  return std::clamp(cores - std::max(0, std::min(others_now, others_before)), 1, cores);
+}
+
 int freeCores() {
   static const int cores = physicalCores();
+  static std::atomic<int> others_before{0};
   std::ifstream in("/proc/loadavg");
   double one, five, fifteen;
   int running = 0;
   char slash;
-  if (!(in >> one >> five >> fifteen >> running >> slash) || running <= 1) return cores;  // 1: the caller
+  int others = 0;
   // `running` counts this process's own runnable threads too: the caller, and OpenMP workers that
   // still spin for a moment after the last parallel region. Counting those as "others" once made
-  // every call after the first run on one thread.
-  return std::clamp(cores - std::max(0, running - ownRunningThreads()), 1, cores);
+  // every call after the first run on one thread. 1: only the caller, no scan needed.
+  if ((in >> one >> five >> fifteen >> running >> slash) && running > 1)
+    others = std::max(0, running - ownRunningThreads());
+  return freeCoresGiven(cores, others, others_before.exchange(others));
 }
 
 int configureCpuThreads(int threads) {

@@ -8,11 +8,17 @@ namespace revcol {
 // CPUs where that is unknown). At least 1.
 int physicalCores();
 
-// Physical cores not taken by other processes' running threads right now (runnable tasks of
-// /proc/loadavg less this process's own), at least 1. OpenMP's fork-join waits at every parallel region for its
+// Physical cores not taken by other processes' running threads (runnable tasks of /proc/loadavg
+// less this process's own), at least 1. OpenMP's fork-join waits at every parallel region for its
 // slowest thread, so a thread that shares its core with another busy process stalls all of them:
-// on this 2-core machine under a load of 8, two threads ran RevCol-T 5x slower than one.
+// on this 2-core machine under a load of 8, two threads ran RevCol-T 5x slower than one. Only load
+// seen at this call and at the previous one counts: a task that is runnable for an instant (a
+// kworker, a `cat`) once halved a call's threads at random, one call in ~20 on an idle machine.
 int freeCores();
+
+// freeCores' rule: `cores` less the smaller of the other runnable threads seen now and at the
+// previous call, clamped to [1, cores].
+int freeCoresGiven(int cores, int others_now, int others_before);
 
 // Uses `threads` intra-op threads (0 = auto: freeCores(), i.e. all physical cores on an otherwise
 // idle machine, re-evaluated at every call) for libtorch/OpenMP and oneDNN, and makes
