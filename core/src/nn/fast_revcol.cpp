@@ -78,6 +78,18 @@ FastRevColNet::FastRevColNet(RevColNetImpl& net, bool bf16)
     }
     columns_.push_back(std::move(col));
   }
+  // The classification heads: "cls" (one head) or "cls_blocks.k" (intermediate supervision).
+  for (size_t k = 0; k < head_columns_.size(); ++k) {
+    const std::string p =
+        arch.head == HeadKind::SingleCls ? std::string("cls.classifier") : "cls_blocks." + std::to_string(k) + ".classifier";
+    heads_.push_back(
+        {norm(w, p + ".0"), fast::Linear(w(p + ".1.weight").t(), w(p + ".1.bias"), fast::Linear::Epilogue::None)});
+  }
+}
+
+// Global average pool + LayerNorm + Linear (the plain Classifier) on an NHWC map.
+at::Tensor FastRevColNet::head(size_t k, const at::Tensor& c3) const {
+  return heads_.at(k).fc(heads_.at(k).norm(c3.mean({1, 2})));
 }
 
 // NHWC in, NHWC out. Summation order of the official Fusion: up + down (RevCol-H level 0:
@@ -127,7 +139,7 @@ ForwardResult FastRevColNet::forward(const torch::Tensor& input, const ForwardOp
     result.columns_done = out.column + 1;
     if (options.heads) {
       for (size_t k = 0; k < head_columns_.size(); ++k)
-        if (head_columns_[k] == out.column) result.logits.push_back(net_->head(static_cast<int>(k), out.c[3]));
+        if (head_columns_[k] == out.column) result.logits.push_back(head(k, c[3]));
     }
     if (options.decoders) {
       for (size_t k = 0; k < decoder_columns_.size(); ++k)
@@ -163,26 +175,33 @@ Levels FastRevColNet::invertColumn(int column, const torch::Tensor& x_nchw, cons
 
 namespace {
 
+bool close(const torch::Tensor& want, const torch::Tensor& got, double tolerance) {
+  if (want.sizes() != got.sizes()) return false;
+  const double norm = want.to(torch::kFloat64).norm().item<double>();
+  const double err = (got.to(torch::kFloat64) - want.to(torch::kFloat64)).norm().item<double>();
+  return err <= tolerance * norm;
+}
+
 bool agrees(RevColNetImpl& net, FastRevColNet& fast, double tolerance) {
   torch::NoGradGuard no_grad;
   // A generator of its own: the global one (torch::manual_seed) is left as the caller set it.
   auto input = torch::randn({1, 3, 64, 64}, at::detail::createCPUGenerator(0x5eed), torch::kFloat32);
   std::vector<Levels> plain, quick;
   ForwardOptions opts;
-  opts.heads = opts.decoders = false;
-  net.forward(input, opts, [&](const ColumnOutput& o) { return plain.push_back(o.c), true; });
+  opts.decoders = false;
+  const ForwardResult want = net.forward(input, opts, [&](const ColumnOutput& o) { return plain.push_back(o.c), true; });
+  ForwardResult got;
   try {
-    fast.forward(input, opts, [&](const ColumnOutput& o) { return quick.push_back(o.c), true; });
+    got = fast.forward(input, opts, [&](const ColumnOutput& o) { return quick.push_back(o.c), true; });
   } catch (const std::exception&) {
     return false;  // e.g. no bfloat16 kernel for this CPU
   }
-  if (plain.size() != quick.size()) return false;
+  if (plain.size() != quick.size() || want.logits.size() != got.logits.size()) return false;
   for (size_t i = 0; i < plain.size(); ++i)
-    for (int l = 0; l < 4; ++l) {
-      auto want = plain[i][l].to(torch::kFloat64), got = quick[i][l].to(torch::kFloat64);
-      const double norm = want.norm().item<double>(), err = (got - want).norm().item<double>();
-      if (!(err <= tolerance * norm)) return false;
-    }
+    for (int l = 0; l < 4; ++l)
+      if (!close(plain[i][l], quick[i][l], tolerance)) return false;
+  for (size_t k = 0; k < want.logits.size(); ++k)
+    if (!close(want.logits[k], got.logits[k], tolerance)) return false;
   return true;
 }
 

@@ -3,7 +3,8 @@
 // prepared once from its weights into channels-last operations (fast_ops.h) with transposed
 // Linear weights and the layer scale folded in. The plain modules stay the reference (autograd-
 // capable, bit-identical to their history); tests compare this path with them on every level of
-// every column. Heads and decoders are the plain modules, fed channels-last views.
+// every column. The classification heads run on the fast path too; the image decoders are the
+// plain modules, fed channels-last views.
 //
 // Feature maps in and out are N x C x H x W tensors with channels-last strides (permuted views of
 // NHWC storage): they work wherever a contiguous NCHW tensor does.
@@ -46,6 +47,10 @@ class FastRevColNet {
     fast::Up up, up2;
     std::vector<fast::Block> blocks;
   };
+  struct Head {
+    fast::LayerNorm norm;
+    fast::Linear fc;
+  };
   struct Column {
     bool first = false;
     std::array<at::Tensor, 4> alpha;  // C, broadcast over NHWC rows
@@ -55,18 +60,20 @@ class FastRevColNet {
   at::Tensor level(const Column& col, int l, const at::Tensor& c_down, const at::Tensor& c_up,
                    const at::Tensor& c_up3) const;
   Levels column(const Column& col, const at::Tensor& x, const Levels& prev, Levels* added) const;
+  at::Tensor head(size_t k, const at::Tensor& c3_nhwc) const;
 
   RevColNetImpl* net_;
   fast::Patchify stem_conv_;
   fast::LayerNorm stem_norm_;
   std::vector<Column> columns_;
   std::vector<int> head_columns_, decoder_columns_;
+  std::vector<Head> heads_;  // in head order; empty for a backbone without heads
 };
 
 // The fast path a loader should use for `net`: null when `fast` is off, the network is not a CPU
 // float32 one, or the fast path does not reproduce the plain modules on a small random image
-// (every level of every column within 1e-5 relative L2; 0.1 for bf16, which keeps 8 mantissa
-// bits). A bf16 path that cannot run on this CPU falls back to float32. `path` (optional) is set
+// (every level of every column and every head's logits within 1e-5 relative L2; 0.1 for bf16,
+// which keeps 8 mantissa bits). A bf16 path that cannot run on this CPU falls back to float32. `path` (optional) is set
 // to what will run: "fast fp32", "fast bf16" or "plain".
 std::unique_ptr<FastRevColNet> checkedFastPath(RevColNetImpl& net, bool fast, bool bf16, std::string* path = nullptr);
 
