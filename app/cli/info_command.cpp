@@ -1,5 +1,6 @@
 // revcol-cli info CKPT [--json]: what the checkpoint holds, inferred from its weights alone.
 #include <cstdio>
+#include <optional>
 
 #include "arguments.h"
 #include "commands.h"
@@ -16,14 +17,26 @@ int runInfo(const std::vector<std::string>& argv) {
   if (args.positional().size() != 1) throw Error("usage: revcol-cli info CHECKPOINT [--json]");
   const std::string path = args.positional()[0];
   const LoadOptions load_options = loadOptionsFrom(args);
-  RevColModel model = RevColModel::load(path, load_options);
-  const ModelInfo& info = model.info();
-  // Detection and segmentation checkpoints: the heads on top of the backbone, read from the weights.
+  // Detection and segmentation checkpoints: read once, by their own loader; the backbone part of
+  // the report comes from the model's backbone, the heads from the weights on top of it.
+  const Task task = checkpointTask(path);
+  std::optional<Detector> detector;
+  std::optional<Segmenter> segmenter;
+  std::optional<RevColModel> model;
+  if (task == Task::Detection) {
+    detector.emplace(Detector::load(path, load_options));
+    model.emplace(detector->backboneModel());
+  } else if (task == Task::Segmentation) {
+    segmenter.emplace(Segmenter::load(path, load_options));
+    model.emplace(segmenter->backboneModel());
+  } else {
+    model.emplace(RevColModel::load(path, load_options));
+  }
+  const ModelInfo& info = model->info();
   nlohmann::json heads_json;
   std::string heads_text;
-  if (info.architecture.task == Task::Detection) {
-    const Detector detector = Detector::load(path, load_options);
-    const DetectionModelInfo& d = detector.info();
+  if (detector) {
+    const DetectionModelInfo& d = detector->info();
     heads_json = {{"kind", "Cascade Mask R-CNN + FPN"}, {"stages", d.num_stages},
                   {"bbox_head", d.bbox_head},           {"class_agnostic", d.class_agnostic},
                   {"with_mask", d.with_mask},           {"fpn_channels", d.fpn_channels},
@@ -33,9 +46,8 @@ int runInfo(const std::vector<std::string>& argv) {
                  (d.class_agnostic ? ", class-agnostic" : ", class-specific") + " regression" +
                  (d.with_mask ? ", FCN mask head" : "") + ", " + std::to_string(d.num_classes) + " classes, " +
                  std::to_string(d.parameter_count) + " parameters with the backbone";
-  } else if (info.architecture.task == Task::Segmentation) {
-    const Segmenter segmenter = Segmenter::load(path, load_options);
-    const SegmenterInfo& g = segmenter.info();
+  } else if (segmenter) {
+    const SegmenterInfo& g = segmenter->info();
     heads_json = {{"kind", "UPerNet"},
                   {"channels", g.head_channels},
                   {"pool_scales", g.pool_scales},

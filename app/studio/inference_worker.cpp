@@ -84,28 +84,30 @@ void InferenceWorker::loadModel(const QString& path, const LoadOptions& options)
     model_.reset();
     detector_.reset();
     segmenter_.reset();
-    model_.emplace(RevColModel::load(path.toStdString(), options));
+    // The task first, from the checkpoint's names and shapes alone: a detector or segmenter is
+    // read once, and the column analysis runs on its own backbone (one copy of the weights and
+    // one fast path, not two).
+    const std::string file = path.toStdString();
     LoadedModel loaded;
-    loaded.info = model_->info();
     loaded.options = options;
-    loaded.card_image_size = cardImageSize(path.toStdString());
-    loaded.task = task_ = loaded.info.architecture.task;
-    // Detection / segmentation: the column analysis runs on the task model's own backbone (one
-    // copy of the weights and one fast path, not two). The first model only told the task.
+    loaded.card_image_size = cardImageSize(file);
+    task_ = checkpointTask(file);
     if (task_ == Task::Detection) {
-      model_.reset();
-      detector_.emplace(Detector::load(path.toStdString(), options));
+      detector_.emplace(Detector::load(file, options));
       model_.emplace(detector_->backboneModel());
       loaded.class_names = detector_->classNames();
     } else if (task_ == Task::Segmentation) {
-      model_.reset();
-      segmenter_.emplace(Segmenter::load(path.toStdString(), options));
+      segmenter_.emplace(Segmenter::load(file, options));
       model_.emplace(segmenter_->backboneModel());
       loaded.class_names = segmenter_->classNames();
       loaded.palette = segmenter_->palette();
-    } else if (loaded.info.architecture.num_classes > 0) {
-      loaded.class_names = classNamesFor(loaded.info.architecture.num_classes);
+    } else {
+      model_.emplace(RevColModel::load(file, options));
+      const int64_t classes = model_->info().architecture.num_classes;
+      if (classes > 0) loaded.class_names = classNamesFor(classes);
     }
+    loaded.info = model_->info();
+    loaded.task = task_;
     emit modelLoaded(loaded, msSince(timer));
   } catch (const std::exception& e) {
     model_.reset();

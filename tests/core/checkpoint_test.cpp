@@ -220,3 +220,47 @@ TEST(CheckpointDetection, MmdetFixtureLoads) {
 }
 
 }  // namespace
+
+// A shapes-only read (what checkpointTask uses to pick a loader) sees every name, shape, type and
+// piece of metadata a full read sees, and holds no data.
+TEST(CheckpointShapesOnly, SameNamesShapesTypesAndMetadataAsAFullReadWithoutData) {
+  for (const std::string& path :
+       {kDir + "cls_with_ema.pth", kDir + "mmcv_meta.pth", kDir + "dtypes_and_views.pth", kDir + "dataparallel.pth",
+        std::string(REVCOL_TEST_DATA) + "/det_cascade_mask_rcnn_revcol_shrunk.pth"}) {
+    SCOPED_TRACE(path);
+    const revcol::Checkpoint full = revcol::readCheckpoint(path);
+    const revcol::Checkpoint shapes =
+        revcol::readCheckpoint(path, revcol::WeightsChoice::Auto, revcol::TensorData::ShapesOnly);
+    EXPECT_EQ(shapes.weights_source, full.weights_source);
+    EXPECT_EQ(shapes.has_ema, full.has_ema);
+    EXPECT_EQ(shapes.top_level_keys, full.top_level_keys);
+    EXPECT_EQ(shapes.class_names, full.class_names);
+    EXPECT_EQ(shapes.config_text, full.config_text);
+    ASSERT_EQ(shapes.state_dict.size(), full.state_dict.size());
+    for (size_t i = 0; i < full.state_dict.size(); ++i) {
+      const torch::Tensor &a = shapes.state_dict[i].tensor, &b = full.state_dict[i].tensor;
+      EXPECT_EQ(shapes.state_dict[i].name, full.state_dict[i].name);
+      EXPECT_EQ(a.sizes(), b.sizes()) << full.state_dict[i].name;
+      EXPECT_EQ(a.scalar_type(), b.scalar_type()) << full.state_dict[i].name;
+      EXPECT_TRUE(a.is_meta()) << full.state_dict[i].name;
+    }
+  }
+}
+
+TEST(CheckpointShapesOnly, ReduceOfUnknownGlobalIsNeverExecuted) {
+  const std::string marker = "/tmp/revcol_checkpoint_pwned";
+  std::remove(marker.c_str());
+  const revcol::Checkpoint ck =
+      revcol::readCheckpoint(kDir + "evil.pth", revcol::WeightsChoice::Auto, revcol::TensorData::ShapesOnly);
+  EXPECT_FALSE(ck.state_dict.empty());
+  EXPECT_FALSE(std::filesystem::exists(marker));
+}
+
+TEST(CheckpointShapesOnly, BadFilesFailAsInAFullRead) {
+  try {
+    revcol::readCheckpoint(kDir + "legacy.pth", revcol::WeightsChoice::Auto, revcol::TensorData::ShapesOnly);
+    ADD_FAILURE() << "legacy.pth loaded";
+  } catch (const revcol::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("legacy.pth"), std::string::npos) << e.what();
+  }
+}

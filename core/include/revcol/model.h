@@ -87,4 +87,10 @@ class RevColModel {
   std::unique_ptr<Impl> impl_;
 };
 
+// What a checkpoint holds (classification, backbone, detection or segmentation), told from the
+// names and shapes of its weights alone: nothing but the pickle is read, so an app can pick the
+// right loader (RevColModel, Detector, Segmenter) without reading a large file twice. Throws
+// revcol::Error as RevColModel::load does for a file that is not a RevCol checkpoint.
+Task checkpointTask(const std::string& path);
+
 }  // namespace revcol

@@ -127,6 +127,10 @@ RevColModel RevColModel::load(const std::string& path, const LoadOptions& option
   return RevColModel(std::move(impl));
 }
 
+Task checkpointTask(const std::string& path) {
+  return inferArchitecture(readCheckpoint(path, WeightsChoice::Auto, TensorData::ShapesOnly).state_dict).task;
+}
+
 RevColModel RevColModel::random(const Architecture& arch_in, uint64_t seed, const LoadOptions& options) {
   Architecture arch = arch_in;
   arch.task = arch.head == HeadKind::None ? Task::Backbone : Task::Classification;

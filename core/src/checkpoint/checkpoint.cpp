@@ -108,8 +108,9 @@ void flatten(const Value& v, const std::string& prefix, int depth, std::unordere
 
 }  // namespace
 
-Checkpoint readCheckpoint(const std::string& path, WeightsChoice choice) {
-  const std::unique_ptr<TorchFile> file = loadTorchFile(path);
+Checkpoint readCheckpoint(const std::string& path, WeightsChoice choice, TensorData data) {
+  const std::unique_ptr<TorchFile> file =
+      loadTorchFile(path, data == TensorData::ShapesOnly ? StorageData::ShapesOnly : StorageData::Read);
   const Value& root = *file->root;
   try {
     if (!root.isDict()) throw Error("holds a " + describe(root) + ", not a dict with a state dict");

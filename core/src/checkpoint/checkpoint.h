@@ -30,9 +30,15 @@ struct Checkpoint {
   std::string config_text;                  // meta.config of mmdet/mmseg checkpoints, if any
 };
 
+enum class TensorData {
+  Read,        // the weights
+  ShapesOnly,  // meta tensors: names, shapes, types and metadata, read from the pickle alone
+};
+
 // Throws revcol::Error naming the file and what is wrong (not a zip, truncated, corrupt, no
 // state dict, legacy pre-1.6 format, ...). Never crashes, never asserts on file content.
-Checkpoint readCheckpoint(const std::string& path, WeightsChoice choice = WeightsChoice::Auto);
+Checkpoint readCheckpoint(const std::string& path, WeightsChoice choice = WeightsChoice::Auto,
+                          TensorData data = TensorData::Read);
 
 // Every tensor of a torch.save'd dict, flattened with '.'-joined keys for nested dicts, in file
 // order. For fixture files such as {name: tensor} and for tools.

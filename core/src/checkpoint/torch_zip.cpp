@@ -56,8 +56,8 @@ std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); 
 // Storages are read once per key: tensors that share a storage in Python share it here too.
 class StorageLoader {
  public:
-  StorageLoader(caffe2::serialize::PyTorchStreamReader& reader, std::string prefix)
-      : reader_(reader), prefix_(std::move(prefix)) {}
+  StorageLoader(caffe2::serialize::PyTorchStreamReader& reader, std::string prefix, StorageData data)
+      : reader_(reader), prefix_(std::move(prefix)), data_(data) {}
 
   // pid = ('storage', torch.<Type>Storage, key, location, numel)
   Value* load(const Value& pid, pickle::Arena& arena) {
@@ -88,6 +88,7 @@ class StorageLoader {
   torch::Tensor read(const std::string& key, torch::ScalarType dtype, int64_t numel) {
     const std::string record = prefix_ + "data/" + key;
     if (!reader_.hasRecord(record)) throw Error("missing record " + record);
+    if (data_ == StorageData::ShapesOnly) return torch::empty({numel}, torch::dtype(dtype).device(torch::kMeta));
     auto [data, nbytes] = reader_.getRecord(record);
     const auto elem = static_cast<size_t>(c10::elementSize(dtype));
     if (static_cast<uint64_t>(numel) > nbytes / elem) {
@@ -109,6 +110,7 @@ class StorageLoader {
 
   caffe2::serialize::PyTorchStreamReader& reader_;
   const std::string prefix_;  // where data.pkl lies inside the archive folder; usually ""
+  const StorageData data_;
   std::map<std::string, Value*> cache_;
 };
 
@@ -134,7 +136,7 @@ std::string findDataPkl(caffe2::serialize::PyTorchStreamReader& reader) {
   throw Error("the archive has no data.pkl record");
 }
 
-std::unique_ptr<TorchFile> load(const std::string& path) {
+std::unique_ptr<TorchFile> load(const std::string& path, StorageData data) {
   checkFileKind(path);
   std::unique_ptr<caffe2::serialize::PyTorchStreamReader> reader;
   try {
@@ -147,7 +149,7 @@ std::unique_ptr<TorchFile> load(const std::string& path) {
   auto [pkl, pkl_size] = reader->getRecord(pkl_record);
 
   auto file = std::make_unique<TorchFile>();
-  StorageLoader storages(*reader, pkl_record.substr(0, pkl_record.size() - std::strlen("data.pkl")));
+  StorageLoader storages(*reader, pkl_record.substr(0, pkl_record.size() - std::strlen("data.pkl")), data);
   pickle::Hooks hooks;
   hooks.persistent_load = [&storages](const Value& pid, pickle::Arena& arena) { return storages.load(pid, arena); };
   hooks.call = pickle::callAllowListed;
@@ -161,10 +163,10 @@ std::unique_ptr<TorchFile> load(const std::string& path) {
 
 }  // namespace
 
-std::unique_ptr<TorchFile> loadTorchFile(const std::string& path) {
+std::unique_ptr<TorchFile> loadTorchFile(const std::string& path, StorageData data) {
   // One place turns every failure below (ours, c10's, the allocator's) into the one error type.
   try {
-    return load(path);
+    return load(path, data);
   } catch (const Error& e) {
     throw Error(path + ": " + e.what());
   } catch (const c10::Error& e) {

@@ -14,6 +14,10 @@ struct TorchFile {
   pickle::Value* root = nullptr;
 };
 
-std::unique_ptr<TorchFile> loadTorchFile(const std::string& path);
+// ShapesOnly: every storage is an empty-of-data meta tensor of the right type and size (names,
+// shapes and metadata at the cost of the pickle alone; nothing in data/ is read).
+enum class StorageData { Read, ShapesOnly };
+
+std::unique_ptr<TorchFile> loadTorchFile(const std::string& path, StorageData data = StorageData::Read);
 
 }  // namespace revcol
