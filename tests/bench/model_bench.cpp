@@ -4,11 +4,15 @@
 // the analysis pass, the detection-resolution backbone, peak RSS and RSS over many frames.
 // Not a test: run by hand (tests/bench/speed_bench.sh runs it with the usual arguments).
 //   revcol-bench [--reps N] [--threads N] [--official SCRIPT] [--python PATH] [--det-reps N]
-//                [--frames N] [--no-det] [--no-plain] [--memory]
+//                [--frames N] [--rounds N] [--no-det] [--no-plain] [--memory]
 // --memory: only the memory rows, in a process that holds nothing but the one model (run it
 // separately: the timing run holds several models, which would count in its RSS).
 // Order matters: the "plain, before" row runs first, before any model load has applied mallopt and
 // the thread setting (they are process-wide and cannot be undone).
+// The rows behind the targets (official default and tuned, our fast path, analysis pass, bf16) run
+// in --rounds interleaved rounds, and each ratio is the median of its per-round ratios: this
+// guest's speed drifts by up to 2x within minutes (other guests on the host), and with the official
+// rows all measured first and ours after, a drift between the two blocks biased the ratios.
 #include <revcol/model.h>
 
 #include "analysis_pass.h"
@@ -37,7 +41,7 @@
 namespace {
 
 struct Options {
-  int reps = 7, det_reps = 3, threads = 0, frames = 1000;
+  int reps = 7, det_reps = 3, threads = 0, frames = 1000, rounds = 3;
   std::string official, python = "/usr/bin/python3";
   bool det = true, plain = true, memory = false;
 };
@@ -56,6 +60,8 @@ Options parse(int argc, char** argv) {
       o.det_reps = std::max(1, std::stoi(next()));
     else if (a == "--threads")
       o.threads = std::max(0, std::stoi(next()));
+    else if (a == "--rounds")
+      o.rounds = std::max(1, std::stoi(next()));
     else if (a == "--frames")
       o.frames = std::max(100, std::stoi(next()));
     else if (a == "--official")
@@ -157,11 +163,51 @@ void row(const char* name, double ms, const char* note = "") {
 }
 
 // A ratio line; n/a where either figure is missing (a row that did not run).
-void ratio(const char* name, double numerator, double denominator, const char* unit_and_target) {
+void ratio(const char* name, double numerator, double denominator, const char* unit_and_target,
+           const std::string& note = "") {
   if (numerator < 0 || denominator <= 0)
     std::printf("  %-36s: %6s\n", name, "n/a");
   else
-    std::printf("  %-36s: %6.2f%s\n", name, numerator / denominator, unit_and_target);
+    std::printf("  %-36s: %6.2f%s%s\n", name, numerator / denominator, unit_and_target, note.c_str());
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// A figure measured once per interleaved round (ms; negative: that round could not run it).
+struct Rounds {
+  std::vector<double> ms;
+  void add(double v) { ms.push_back(v); }
+  bool missing() const { return ms.empty() || std::any_of(ms.begin(), ms.end(), [](double v) { return v < 0; }); }
+  double median() const { return missing() ? -1 : ::median(ms); }
+};
+
+std::string listed(const std::vector<double>& values, const char* format) {
+  std::string out;
+  char buf[32];
+  for (double v : values) {
+    std::snprintf(buf, sizeof buf, format, v);
+    out += (out.empty() ? "" : " / ") + std::string(buf);
+  }
+  return out;
+}
+
+void row(const char* name, const Rounds& r, const char* note = "") {
+  row(name, r.median(), (std::string(note) + (r.missing() ? "" : "  rounds: " + listed(r.ms, "%.1f"))).c_str());
+}
+
+// The median of the per-round ratios (both figures measured in the same round).
+void ratio(const char* name, const Rounds& numerator, const Rounds& denominator, const char* unit_and_target) {
+  if (numerator.missing() || denominator.missing() || numerator.ms.size() != denominator.ms.size()) {
+    ratio(name, -1, 1, unit_and_target);
+    return;
+  }
+  std::vector<double> each;
+  for (size_t i = 0; i < numerator.ms.size(); ++i) each.push_back(numerator.ms[i] / denominator.ms[i]);
+  const double m = median(each);
+  ratio(name, m, 1, unit_and_target, "  rounds: " + listed(each, "%.2f"));
 }
 
 // Peak RSS of one analysis pass at 224 x 224 and 800 x 1216 (process peak, model included), and
@@ -207,10 +253,6 @@ int main(int argc, char** argv) {
                 firstLine("/proc/cpuinfo", "model name").c_str(), int(std::thread::hardware_concurrency()),
                 revcol::physicalCores(), firstLine("/proc/loadavg").c_str());
 
-    // Official-style PyTorch eager code, 224 x 224, classification (stem + columns + 4 heads).
-    const double off_default = official(o, false, "classify", 224, 224, o.reps);
-    const double off_tuned = official(o, true, "classify", 224, 224, o.reps);
-
     // Our plain modules as they ran before this work: default malloc, libtorch's default threads.
     double plain_before = -1;
     const int default_threads = at::get_num_threads();
@@ -241,8 +283,22 @@ int main(int argc, char** argv) {
       auto plain = revcol::RevColModel::random(tiny, 0, plain_options);
       plain_after = medianMs(o.reps, [&] { plain.classify(image); });
     }
-    const double fast_ms = medianMs(o.reps, [&] { fast.classify(image); });
-    const int threads_used = at::get_num_threads();  // what the last call ran on (auto: free cores)
+    // The target rows, in interleaved rounds. Official-style PyTorch eager code: 224 x 224,
+    // classification (stem + columns + 4 heads), as a child process.
+    const auto analysis = revcol::bench::analysisPass();
+    revcol::LoadOptions bf16_options = fast_options;
+    bf16_options.bf16 = true;
+    auto bf16 = revcol::RevColModel::random(tiny, 0, bf16_options);
+    Rounds off_default, off_tuned, fast_ms, analysis_ms, bf16_ms;
+    int threads_used = 0;
+    for (int r = 0; r < o.rounds; ++r) {
+      off_default.add(official(o, false, "classify", 224, 224, o.reps));
+      off_tuned.add(official(o, true, "classify", 224, 224, o.reps));
+      fast_ms.add(medianMs(o.reps, [&] { fast.classify(image); }));
+      threads_used = at::get_num_threads();  // what the last call ran on (auto: free cores)
+      analysis_ms.add(medianMs(o.reps, [&] { fast.analyze(image, analysis); }));
+      bf16_ms.add(medianMs(o.reps, [&] { bf16.classify(image); }));
+    }
     // The thread lever alone: the same fast path on one thread and on every physical core.
     revcol::LoadOptions one_options = fast_options, all_options = fast_options;
     one_options.threads = 1;
@@ -252,15 +308,8 @@ int main(int argc, char** argv) {
     auto all = revcol::RevColModel::random(tiny, 0, all_options);
     const double fast_all_ms = medianMs(o.reps, [&] { all.classify(image); });
 
-    const auto analysis = revcol::bench::analysisPass();
-    const double analysis_ms = medianMs(o.reps, [&] { fast.analyze(image, analysis); });
-
-    // Optional bf16 MLPs: speed, and drift from the float32 fast path (relative L2 of each level of
-    // the last column, top-1 of the last head) on random images.
-    revcol::LoadOptions bf16_options = fast_options;
-    bf16_options.bf16 = true;
-    auto bf16 = revcol::RevColModel::random(tiny, 0, bf16_options);
-    const double bf16_ms = medianMs(o.reps, [&] { bf16.classify(image); });
+    // Optional bf16 MLPs: drift from the float32 fast path (relative L2 of each level of the last
+    // column, top-1 of the last head) on random images.
     revcol::AnalysisOptions features_only;
     features_only.added_maps = features_only.decoders = false;
     features_only.precisions.clear();
@@ -296,7 +345,7 @@ int main(int argc, char** argv) {
     row("ours, plain modules, before (default malloc)", plain_before,
         ("(" + std::to_string(default_threads) + " thread)").c_str());
     row("ours, plain modules, mallopt + threads", plain_after);
-    const double gf = flops / (fast_ms * 1e-3) / 1e9;
+    const double gf = flops / (fast_ms.median() * 1e-3) / 1e9;
     row(("ours, fast path (classify), " + std::to_string(threads_used) + " threads").c_str(), fast_ms,
         (std::to_string(int(gf)) + " GFLOP/s = " + std::to_string(int(100 * gf / peak)) + " % of GEMM peak").c_str());
     row("ours, fast path, 1 thread", fast_one_ms);
@@ -311,7 +360,7 @@ int main(int argc, char** argv) {
     std::printf("\n");
     ratio("speed-up vs official default malloc", off_default, fast_ms, "x  (target >= 3)");
     ratio("speed-up vs official tuned malloc", off_tuned, fast_ms, "x  (target >= 1.25)");
-    ratio("speed-up vs our plain, before", plain_before, fast_ms, "x");
+    ratio("speed-up vs our plain, before", plain_before, fast_ms.median(), "x");
     ratio("bf16 speed-up vs official tuned", off_tuned, bf16_ms, "x  (target >= 2.5)");
     ratio("analysis pass / fast forward", analysis_ms, fast_ms, "   (target <= 2.2)");
 
