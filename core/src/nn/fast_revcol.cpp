@@ -177,8 +177,9 @@ namespace {
 
 bool close(const torch::Tensor& want, const torch::Tensor& got, double tolerance) {
   if (want.sizes() != got.sizes()) return false;
-  const double norm = want.to(torch::kFloat64).norm().item<double>();
-  const double err = (got.to(torch::kFloat64) - want.to(torch::kFloat64)).norm().item<double>();
+  const auto reference = want.to(torch::kFloat64);
+  const double norm = reference.norm().item<double>();
+  const double err = (got.to(torch::kFloat64) - reference).norm().item<double>();
   return err <= tolerance * norm;
 }
 
