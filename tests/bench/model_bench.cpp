@@ -1,6 +1,7 @@
 // revcol-bench: RevCol-T (random weights), batch 1, float32 on the CPU, against the official-style
 // PyTorch eager code (tests/bench/official_style_revcol.py) in the same run. Prints one table:
-// GEMM peak, official eager (default malloc / tuned malloc), our plain and fast paths, % of peak,
+// GEMM peak, official eager (default malloc / tuned malloc; python3-torch's default thread count,
+// and once on every core), our plain and fast paths, % of peak,
 // the analysis pass, the detection-resolution backbone, peak RSS and RSS over many frames.
 // Not a test: run by hand (tests/bench/speed_bench.sh runs it with the usual arguments).
 //   revcol-bench [--reps N] [--threads N] [--official SCRIPT] [--python PATH] [--det-reps N]
@@ -137,14 +138,17 @@ revcol::FloatArray randomImage(int64_t h, int64_t w) {
   return image;
 }
 
-// Runs the official-style script and returns its median_ms (negative when it failed).
-double official(const Options& o, bool tuned, const std::string& what, int64_t h, int64_t w, int reps) {
+// Runs the official-style script and returns its median_ms (negative when it failed). threads 0:
+// python3-torch's default (1 intra-op thread here).
+double official(const Options& o, bool tuned, const std::string& what, int64_t h, int64_t w, int reps,
+                int threads = 0) {
   if (o.official.empty()) return -1;
   std::string cmd = std::string(tuned ? "GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1073741824:"
                                         "glibc.malloc.trim_threshold=1073741824 "
                                       : "") +
                     o.python + " " + o.official + " --what " + what + " --height " + std::to_string(h) + " --width " +
-                    std::to_string(w) + " --reps " + std::to_string(reps);
+                    std::to_string(w) + " --reps " + std::to_string(reps) +
+                    (threads > 0 ? " --threads " + std::to_string(threads) : "");
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return -1;
   char buf[512];
@@ -289,7 +293,11 @@ int main(int argc, char** argv) {
     revcol::LoadOptions bf16_options = fast_options;
     bf16_options.bf16 = true;
     auto bf16 = revcol::RevColModel::random(tiny, 0, bf16_options);
-    Rounds off_default, off_tuned, fast_ms, analysis_ms, bf16_ms;
+    // Our fast path on one thread: the same thread count as the official rows.
+    revcol::LoadOptions one_options = fast_options;
+    one_options.threads = 1;
+    auto one = revcol::RevColModel::random(tiny, 0, one_options);
+    Rounds off_default, off_tuned, fast_ms, analysis_ms, bf16_ms, one_ms;
     int threads_used = 0;
     for (int r = 0; r < o.rounds; ++r) {
       off_default.add(official(o, false, "classify", 224, 224, o.reps));
@@ -298,15 +306,18 @@ int main(int argc, char** argv) {
       threads_used = at::get_num_threads();  // what the last call ran on (auto: free cores)
       analysis_ms.add(medianMs(o.reps, [&] { fast.analyze(image, analysis); }));
       bf16_ms.add(medianMs(o.reps, [&] { bf16.classify(image); }));
+      one_ms.add(medianMs(o.reps, [&] { one.classify(image); }));
     }
-    // The thread lever alone: the same fast path on one thread and on every physical core.
-    revcol::LoadOptions one_options = fast_options, all_options = fast_options;
-    one_options.threads = 1;
+    // The thread lever: the same fast path on every physical core (forced, not auto).
+    revcol::LoadOptions all_options = fast_options;
     all_options.threads = revcol::physicalCores();
-    auto one = revcol::RevColModel::random(tiny, 0, one_options);
-    const double fast_one_ms = medianMs(o.reps, [&] { one.classify(image); });
     auto all = revcol::RevColModel::random(tiny, 0, all_options);
     const double fast_all_ms = medianMs(o.reps, [&] { all.classify(image); });
+    // The official code given every core too (torch.set_num_threads): the baseline rows use its
+    // default instead, which is the faster of the two here (OpenBLAS's own threads and OpenMP's then
+    // share two cores).
+    const double off_default_all = official(o, false, "classify", 224, 224, o.reps, revcol::physicalCores());
+    const double off_tuned_all = official(o, true, "classify", 224, 224, o.reps, revcol::physicalCores());
 
     // Optional bf16 MLPs: drift from the float32 fast path (relative L2 of each level of the last
     // column, top-1 of the last head) on random images.
@@ -342,13 +353,17 @@ int main(int argc, char** argv) {
         (std::to_string(int(peak)) + " GFLOP/s = peak").c_str());
     row("official-style eager, default malloc", off_default, "(python3-torch, its default threads)");
     row("official-style eager, GLIBC_TUNABLES malloc", off_tuned, "(python3-torch, its default threads)");
+    row("official-style eager, default malloc, all cores", off_default_all,
+        ("(torch.set_num_threads(" + std::to_string(revcol::physicalCores()) + "))").c_str());
+    row("official-style eager, GLIBC_TUNABLES, all cores", off_tuned_all,
+        ("(torch.set_num_threads(" + std::to_string(revcol::physicalCores()) + "))").c_str());
     row("ours, plain modules, before (default malloc)", plain_before,
         ("(" + std::to_string(default_threads) + " thread)").c_str());
     row("ours, plain modules, mallopt + threads", plain_after);
     const double gf = flops / (fast_ms.median() * 1e-3) / 1e9;
     row(("ours, fast path (classify), " + std::to_string(threads_used) + " threads").c_str(), fast_ms,
         (std::to_string(int(gf)) + " GFLOP/s = " + std::to_string(int(100 * gf / peak)) + " % of GEMM peak").c_str());
-    row("ours, fast path, 1 thread", fast_one_ms);
+    row("ours, fast path, 1 thread", one_ms);
     row("ours, fast path, every physical core", fast_all_ms,
         ("(" + std::to_string(all_options.threads) + " threads)").c_str());
     row("ours, analysis pass (features + step recon.)", analysis_ms);
@@ -361,11 +376,15 @@ int main(int argc, char** argv) {
     ratio("speed-up vs official default malloc", off_default, fast_ms, "x  (target >= 3)");
     ratio("speed-up vs official tuned malloc", off_tuned, fast_ms, "x  (target >= 1.25)");
     ratio("speed-up vs our plain, before", plain_before, fast_ms.median(), "x");
+    ratio("one thread each: vs official tuned", off_tuned, one_ms, "x  (ours on 1 thread)");
+    ratio("vs official default malloc, all cores", off_default_all, fast_ms.median(), "x  (measured once)");
+    ratio("default / tuned malloc, official", off_default, off_tuned, "x  (the allocator's share)");
     ratio("bf16 speed-up vs official tuned", off_tuned, bf16_ms, "x  (target >= 2.5)");
     ratio("analysis pass / fast forward", analysis_ms, fast_ms, "   (target <= 2.2)");
 
     if (o.det) {
       // Detection resolution: the backbone alone (c0..c3 of the last column), 800 x 1216.
+      const double off_det_default = official(o, false, "backbone", 800, 1216, o.det_reps);
       const double off_det = official(o, true, "backbone", 800, 1216, o.det_reps);
       revcol::RevColNet net(tiny);
       revcol::randomizeWeights(*net, 0);
@@ -380,8 +399,10 @@ int main(int argc, char** argv) {
         fast_net.forward(x, backbone);
       });
       std::printf("\n  %-46s %10s\n", "RevCol-T backbone 800 x 1216, fp32", "ms/image");
+      row("official-style eager, default malloc", off_det_default);
       row("official-style eager, GLIBC_TUNABLES malloc", off_det);
       row("ours, fast path", det_ms, ("(" + std::to_string(at::get_num_threads()) + " threads)").c_str());
+      ratio("speed-up vs official default malloc", off_det_default, det_ms, "x");
       ratio("speed-up vs official tuned malloc", off_det, det_ms, "x  (target >= 1.25)");
     }
     std::printf("load average at end: %s\n", firstLine("/proc/loadavg").c_str());
