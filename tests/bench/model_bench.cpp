@@ -10,7 +10,8 @@
 // separately: the timing run holds several models, which would count in its RSS).
 // Order matters: the "plain, before" row runs first, before any model load has applied mallopt and
 // the thread setting (they are process-wide and cannot be undone).
-// The rows behind the targets (official default and tuned, our fast path, analysis pass, bf16) run
+// The rows behind the targets (official default and tuned, our fast path, analysis pass, bf16,
+// and our fast path on one thread) run
 // in --rounds interleaved rounds, and each ratio is the median of its per-round ratios: this
 // guest's speed drifts by up to 2x within minutes (other guests on the host), and with the official
 // rows all measured first and ours after, a drift between the two blocks biased the ratios.
