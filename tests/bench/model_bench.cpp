@@ -10,8 +10,8 @@
 // separately: the timing run holds several models, which would count in its RSS).
 // Order matters: the "plain, before" row runs first, before any model load has applied mallopt and
 // the thread setting (they are process-wide and cannot be undone).
-// The rows behind the targets (official default and tuned, our fast path, analysis pass, bf16,
-// and our fast path on one thread) run
+// The rows behind the targets (official default and tuned, official default with OpenBLAS pinned
+// to Haswell, our fast path, analysis pass, bf16, and our fast path on one thread) run
 // in --rounds interleaved rounds, and each ratio is the median of its per-round ratios: this
 // guest's speed drifts by up to 2x within minutes (other guests on the host), and with the official
 // rows all measured first and ours after, a drift between the two blocks biased the ratios.
@@ -140,11 +140,13 @@ revcol::FloatArray randomImage(int64_t h, int64_t w) {
 }
 
 // Runs the official-style script and returns its median_ms (negative when it failed). threads 0:
-// python3-torch's default (1 intra-op thread here).
+// python3-torch's default (1 intra-op thread here). environment: extra VAR=value words for that
+// one command.
 double official(const Options& o, bool tuned, const std::string& what, int64_t h, int64_t w, int reps,
-                int threads = 0) {
+                int threads = 0, const std::string& environment = "") {
   if (o.official.empty()) return -1;
-  std::string cmd = std::string(tuned ? "GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1073741824:"
+  std::string cmd = environment + (environment.empty() ? "" : " ") +
+                    std::string(tuned ? "GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1073741824:"
                                         "glibc.malloc.trim_threshold=1073741824 "
                                       : "") +
                     o.python + " " + o.official + " --what " + what + " --height " + std::to_string(h) + " --width " +
@@ -298,10 +300,15 @@ int main(int argc, char** argv) {
     revcol::LoadOptions one_options = fast_options;
     one_options.threads = 1;
     auto one = revcol::RevColModel::random(tiny, 0, one_options);
-    Rounds off_default, off_tuned, fast_ms, analysis_ms, bf16_ms, one_ms;
+    // The official code with OpenBLAS pinned to its AVX2 (Haswell) kernel, as the machine the issue's
+    // figures came from was set up (some machines here set OPENBLAS_CORETYPE; this one picks
+    // SkylakeX by itself). Pinned for that one command only, never in tests.
+    const std::string haswell = "OPENBLAS_CORETYPE=Haswell";
+    Rounds off_default, off_pinned, off_tuned, fast_ms, analysis_ms, bf16_ms, one_ms;
     int threads_used = 0;
     for (int r = 0; r < o.rounds; ++r) {
       off_default.add(official(o, false, "classify", 224, 224, o.reps));
+      off_pinned.add(official(o, false, "classify", 224, 224, o.reps, 0, haswell));
       off_tuned.add(official(o, true, "classify", 224, 224, o.reps));
       fast_ms.add(medianMs(o.reps, [&] { fast.classify(image); }));
       threads_used = at::get_num_threads();  // what the last call ran on (auto: free cores)
@@ -354,6 +361,7 @@ int main(int argc, char** argv) {
         (std::to_string(int(peak)) + " GFLOP/s = peak").c_str());
     row("official-style eager, default malloc", off_default, "(python3-torch, its default threads)");
     row("official-style eager, GLIBC_TUNABLES malloc", off_tuned, "(python3-torch, its default threads)");
+    row("official-style eager, default malloc, Haswell", off_pinned, "(OPENBLAS_CORETYPE=Haswell)");
     row("official-style eager, default malloc, all cores", off_default_all,
         ("(torch.set_num_threads(" + std::to_string(revcol::physicalCores()) + "))").c_str());
     row("official-style eager, GLIBC_TUNABLES, all cores", off_tuned_all,
@@ -380,6 +388,8 @@ int main(int argc, char** argv) {
     ratio("one thread each: vs official tuned", off_tuned, one_ms, "x  (ours on 1 thread)");
     ratio("vs official default malloc, all cores", off_default_all, fast_ms.median(), "x  (measured once)");
     ratio("default / tuned malloc, official", off_default, off_tuned, "x  (the allocator's share)");
+    ratio("vs official default malloc, Haswell", off_pinned, fast_ms, "x  (OpenBLAS pinned to AVX2)");
+    ratio("Haswell / own OpenBLAS kernel, official", off_pinned, off_default, "x  (the pin's share)");
     ratio("bf16 speed-up vs official tuned", off_tuned, bf16_ms, "x  (target >= 2.5)");
     ratio("analysis pass / fast forward", analysis_ms, fast_ms, "   (target <= 2.2)");
 
