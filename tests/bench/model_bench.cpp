@@ -1,7 +1,7 @@
 // revcol-bench: RevCol-T (random weights), batch 1, float32 on the CPU, against the official-style
 // PyTorch eager code (tests/bench/official_style_revcol.py) in the same run. Prints one table:
-// GEMM peak, official eager (default malloc / tuned malloc; python3-torch's default thread count,
-// and once on every core), our plain and fast paths, % of peak,
+// GEMM peak, official eager (default malloc / tuned malloc / default malloc with OpenBLAS pinned to
+// Haswell; python3-torch's default thread count, and once on every core), our plain and fast paths, % of peak,
 // the analysis pass, the detection-resolution backbone, peak RSS and RSS over many frames.
 // Not a test: run by hand (tests/bench/speed_bench.sh runs it with the usual arguments).
 //   revcol-bench [--reps N] [--threads N] [--official SCRIPT] [--python PATH] [--det-reps N]
@@ -301,8 +301,9 @@ int main(int argc, char** argv) {
     one_options.threads = 1;
     auto one = revcol::RevColModel::random(tiny, 0, one_options);
     // The official code with OpenBLAS pinned to its AVX2 (Haswell) kernel, as the machine the issue's
-    // figures came from was set up (some machines here set OPENBLAS_CORETYPE; this one picks
-    // SkylakeX by itself). Pinned for that one command only, never in tests.
+    // figures came from was set up (some machines here set OPENBLAS_CORETYPE; where nothing is set,
+    // OpenBLAS picks its own kernel: SkylakeX on README's machine). Pinned for that one command
+    // only, never in tests.
     const std::string haswell = "OPENBLAS_CORETYPE=Haswell";
     Rounds off_default, off_pinned, off_tuned, fast_ms, analysis_ms, bf16_ms, one_ms;
     int threads_used = 0;
@@ -389,7 +390,7 @@ int main(int argc, char** argv) {
     ratio("vs official default malloc, all cores", off_default_all, fast_ms.median(), "x  (measured once)");
     ratio("default / tuned malloc, official", off_default, off_tuned, "x  (the allocator's share)");
     ratio("vs official default malloc, Haswell", off_pinned, fast_ms, "x  (OpenBLAS pinned to AVX2)");
-    ratio("Haswell / own OpenBLAS kernel, official", off_pinned, off_default, "x  (the pin's share)");
+    ratio("Haswell / environment's kernel, official", off_pinned, off_default, "x  (the pin's share)");
     ratio("bf16 speed-up vs official tuned", off_tuned, bf16_ms, "x  (target >= 2.5)");
     ratio("analysis pass / fast forward", analysis_ms, fast_ms, "   (target <= 2.2)");
 
