@@ -1,8 +1,9 @@
 // revcol-bench: RevCol-T (random weights), batch 1, float32 on the CPU, against the official-style
 // PyTorch eager code (tests/bench/official_style_revcol.py) in the same run. Prints one table:
 // GEMM peak, official eager (default malloc / tuned malloc / default malloc with OpenBLAS pinned to
-// Haswell; python3-torch's default thread count, and once on every core), our plain and fast paths, % of peak,
-// the analysis pass, the detection-resolution backbone, peak RSS and RSS over many frames.
+// Haswell; python3-torch's default thread count, and once on every core), our plain and fast
+// paths, % of peak, the analysis pass, the detection-resolution backbone, peak RSS and RSS over
+// many frames.
 // Not a test: run by hand (tests/bench/speed_bench.sh runs it with the usual arguments).
 //   revcol-bench [--reps N] [--threads N] [--official SCRIPT] [--python PATH] [--det-reps N]
 //                [--frames N] [--rounds N] [--no-det] [--no-plain] [--memory]
@@ -139,19 +140,24 @@ revcol::FloatArray randomImage(int64_t h, int64_t w) {
   return image;
 }
 
-// Runs the official-style script and returns its median_ms (negative when it failed). threads 0:
-// python3-torch's default (1 intra-op thread here). environment: extra VAR=value words for that
-// one command.
-double official(const Options& o, bool tuned, const std::string& what, int64_t h, int64_t w, int reps,
-                int threads = 0, const std::string& environment = "") {
+// The environment words of the official-style runs: none (glibc's default malloc, the environment's
+// OpenBLAS kernel), the tuned allocator of the issue, and OpenBLAS pinned to its AVX2 (Haswell)
+// kernel as the machine the issue's figures came from was set up (some machines here set
+// OPENBLAS_CORETYPE; where nothing is set, OpenBLAS picks its own kernel: SkylakeX on README's
+// machine). Set for that one command only, never in tests.
+const std::string kDefaultMalloc;
+const std::string kTunedMalloc =
+    "GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=1073741824";
+const std::string kHaswellBlas = "OPENBLAS_CORETYPE=Haswell";
+
+// Runs the official-style script with `environment` (VAR=value words) and returns its median_ms
+// (negative when it failed). threads 0: python3-torch's default (1 intra-op thread here).
+double official(const Options& o, const std::string& environment, const std::string& what, int64_t h, int64_t w,
+                int reps, int threads = 0) {
   if (o.official.empty()) return -1;
-  std::string cmd = environment + (environment.empty() ? "" : " ") +
-                    std::string(tuned ? "GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1073741824:"
-                                        "glibc.malloc.trim_threshold=1073741824 "
-                                      : "") +
-                    o.python + " " + o.official + " --what " + what + " --height " + std::to_string(h) + " --width " +
-                    std::to_string(w) + " --reps " + std::to_string(reps) +
-                    (threads > 0 ? " --threads " + std::to_string(threads) : "");
+  std::string cmd = environment + (environment.empty() ? "" : " ") + o.python + " " + o.official + " --what " +
+                    what + " --height " + std::to_string(h) + " --width " + std::to_string(w) + " --reps " +
+                    std::to_string(reps) + (threads > 0 ? " --threads " + std::to_string(threads) : "");
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return -1;
   char buf[512];
@@ -173,9 +179,9 @@ void row(const char* name, double ms, const char* note = "") {
 void ratio(const char* name, double numerator, double denominator, const char* unit_and_target,
            const std::string& note = "") {
   if (numerator < 0 || denominator <= 0)
-    std::printf("  %-36s: %6s\n", name, "n/a");
+    std::printf("  %-40s: %6s\n", name, "n/a");
   else
-    std::printf("  %-36s: %6.2f%s%s\n", name, numerator / denominator, unit_and_target, note.c_str());
+    std::printf("  %-40s: %6.2f%s%s\n", name, numerator / denominator, unit_and_target, note.c_str());
 }
 
 double median(std::vector<double> v) {
@@ -300,17 +306,12 @@ int main(int argc, char** argv) {
     revcol::LoadOptions one_options = fast_options;
     one_options.threads = 1;
     auto one = revcol::RevColModel::random(tiny, 0, one_options);
-    // The official code with OpenBLAS pinned to its AVX2 (Haswell) kernel, as the machine the issue's
-    // figures came from was set up (some machines here set OPENBLAS_CORETYPE; where nothing is set,
-    // OpenBLAS picks its own kernel: SkylakeX on README's machine). Pinned for that one command
-    // only, never in tests.
-    const std::string haswell = "OPENBLAS_CORETYPE=Haswell";
     Rounds off_default, off_pinned, off_tuned, fast_ms, analysis_ms, bf16_ms, one_ms;
     int threads_used = 0;
     for (int r = 0; r < o.rounds; ++r) {
-      off_default.add(official(o, false, "classify", 224, 224, o.reps));
-      off_pinned.add(official(o, false, "classify", 224, 224, o.reps, 0, haswell));
-      off_tuned.add(official(o, true, "classify", 224, 224, o.reps));
+      off_default.add(official(o, kDefaultMalloc, "classify", 224, 224, o.reps));
+      off_pinned.add(official(o, kHaswellBlas, "classify", 224, 224, o.reps));
+      off_tuned.add(official(o, kTunedMalloc, "classify", 224, 224, o.reps));
       fast_ms.add(medianMs(o.reps, [&] { fast.classify(image); }));
       threads_used = at::get_num_threads();  // what the last call ran on (auto: free cores)
       analysis_ms.add(medianMs(o.reps, [&] { fast.analyze(image, analysis); }));
@@ -325,8 +326,8 @@ int main(int argc, char** argv) {
     // The official code given every core too (torch.set_num_threads): the baseline rows use its
     // default instead, which is the faster of the two here (OpenBLAS's own threads and OpenMP's then
     // share two cores).
-    const double off_default_all = official(o, false, "classify", 224, 224, o.reps, revcol::physicalCores());
-    const double off_tuned_all = official(o, true, "classify", 224, 224, o.reps, revcol::physicalCores());
+    const double off_default_all = official(o, kDefaultMalloc, "classify", 224, 224, o.reps, revcol::physicalCores());
+    const double off_tuned_all = official(o, kTunedMalloc, "classify", 224, 224, o.reps, revcol::physicalCores());
 
     // Optional bf16 MLPs: drift from the float32 fast path (relative L2 of each level of the last
     // column, top-1 of the last head) on random images.
@@ -396,8 +397,8 @@ int main(int argc, char** argv) {
 
     if (o.det) {
       // Detection resolution: the backbone alone (c0..c3 of the last column), 800 x 1216.
-      const double off_det_default = official(o, false, "backbone", 800, 1216, o.det_reps);
-      const double off_det = official(o, true, "backbone", 800, 1216, o.det_reps);
+      const double off_det_default = official(o, kDefaultMalloc, "backbone", 800, 1216, o.det_reps);
+      const double off_det = official(o, kTunedMalloc, "backbone", 800, 1216, o.det_reps);
       revcol::RevColNet net(tiny);
       revcol::randomizeWeights(*net, 0);
       net->eval();

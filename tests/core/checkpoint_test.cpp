@@ -219,8 +219,6 @@ TEST(CheckpointDetection, MmdetFixtureLoads) {
   EXPECT_TRUE(torch::isfinite(sd.at("backbone.stem.0.weight")).all().item<bool>());
 }
 
-}  // namespace
-
 // A shapes-only read (what checkpointTask uses to pick a loader) sees every name, shape, type and
 // piece of metadata a full read sees, and holds no data.
 TEST(CheckpointShapesOnly, SameNamesShapesTypesAndMetadataAsAFullReadWithoutData) {
@@ -264,3 +262,5 @@ TEST(CheckpointShapesOnly, BadFilesFailAsInAFullRead) {
     EXPECT_NE(std::string(e.what()).find("legacy.pth"), std::string::npos) << e.what();
   }
 }
+
+}  // namespace
