@@ -139,8 +139,8 @@ int runExport(const std::vector<std::string>& argv) {
       {"--resume", "--quiet", "--recursive", "--no-video", "--bf16"});
   if (args.positional().empty())
     throw Error(
-        "usage: revcol-cli export --checkpoint CKPT --out DIR [--what overlay,features,errors,raw] [--stride N] "
-        "[--resume] [--shard I/N] [--quiet] INPUT...");
+        "usage: revcol-cli export --checkpoint CKPT --out DIR [--what overlay,features,errors,raw,cka] [--stride N] "
+        "[--start S] [--end S] [--recursive] [--no-video] [--resume] [--shard I/N] [--quiet] INPUT...");
   ExportOptions o;
   o.inputs = args.positional();
   o.out_dir = args.required("--out");

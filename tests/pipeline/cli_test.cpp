@@ -107,3 +107,13 @@ TEST(Cli, BadInputGivesOneLineAndNonZeroExit) {
   }
   fs::remove(err);
 }
+
+TEST(Cli, HelpListsEveryCommandItRuns) {
+  CliRun r = cli("help");
+  ASSERT_EQ(r.status, 0);
+  for (const char* command : {"info", "classify", "analyze", "detect", "segment", "export"})
+    EXPECT_NE(r.out.find(std::string("\n  ") + command + " "), std::string::npos) << command << " missing:\n" << r.out;
+  // Every kind of output export can write, and every way to pick frames.
+  for (const char* option : {"overlay,features,errors,raw,cka", "--start", "--end", "--recursive", "--no-video"})
+    EXPECT_NE(r.out.find(option), std::string::npos) << option << " missing:\n" << r.out;
+}
