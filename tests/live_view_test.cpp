@@ -25,6 +25,13 @@ TEST(LiveOptions, ParsesAndRejects) {
   EXPECT_THROW(parseLiveOptions({"--random-tiny", "--checkpoint", "m.pth"}, msg), Error);
   EXPECT_THROW(parseLiveOptions({"--random-tiny", "--frames", "x"}, msg), Error);
   EXPECT_THROW(parseLiveOptions({"--random-tiny", "--bogus"}, msg), Error);
+  EXPECT_EQ(o->threads, 0);  // auto
+  EXPECT_FALSE(o->bf16);
+  auto fast = parseLiveOptions({"--random-tiny", "--threads", "3", "--bf16"}, msg);
+  ASSERT_TRUE(fast);
+  EXPECT_EQ(fast->threads, 3);
+  EXPECT_TRUE(fast->bf16);
+  EXPECT_THROW(parseLiveOptions({"--random-tiny", "--threads", "-1"}, msg), Error);
 }
 
 TEST(LiveCells, EveryModeColoursTheGrid) {

@@ -66,8 +66,9 @@ void LiveView::draw(const AppState& state, const FrameStats& stats) {
   ImGui::TextColored(kAccent, "RevCol live");
   ImGui::SameLine();
   ImGui::TextUnformatted(stats.model.empty() ? "loading the model..." : stats.model.c_str());
-  ImGui::Text("display %.0f fps   model %.1f fps   %s%s", stats.display_fps, stats.model_fps, stats.source.c_str(),
-              state.paused ? "   [paused]" : "");
+  const std::string precision = stats.precision.empty() ? "" : " (" + stats.precision + ")";
+  ImGui::Text("display %.0f fps   model %.1f fps%s   %s%s", stats.display_fps, stats.model_fps, precision.c_str(),
+              stats.source.c_str(), state.paused ? "   [paused]" : "");
   std::string mode = std::string("mode: ") + toString(state.view.mode);
   if (state.view.mode == DisplayMode::Channel) mode += " #" + std::to_string(state.view.channel);
   ImGui::TextColored(kAccent, "%s", mode.c_str());

@@ -17,7 +17,8 @@ struct FrameStats {
   double display_fps = 0;
   double model_fps = 0;
   std::string source;
-  std::string model;  // "" while loading
+  std::string model;      // "" while loading
+  std::string precision;  // LiveWorker::precisionNote(), shown beside the model fps
   std::string error;
 };
 

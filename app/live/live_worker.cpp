@@ -59,6 +59,11 @@ std::string LiveWorker::modelDescription() const {
   return description_;
 }
 
+std::string LiveWorker::precisionNote() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return precision_;
+}
+
 std::string LiveWorker::error() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return error_;
@@ -86,10 +91,16 @@ void LiveWorker::run() {
   // from here, inherit it): on a busy laptop the render loop must win over the model.
   setpriority(PRIO_PROCESS, pid_t(syscall(SYS_gettid)), 10);
   try {
-    RevColModel model = spec_.random_tiny ? RevColModel::random(revcolTiny(), 0) : RevColModel::load(spec_.checkpoint);
+    LoadOptions load;
+    load.threads = spec_.threads;
+    load.bf16 = spec_.bf16;
+    RevColModel model = spec_.random_tiny ? RevColModel::random(revcolTiny(), 0, load)
+                                          : RevColModel::load(spec_.checkpoint, load);
     std::vector<std::string> names = classNamesFor(model.info().architecture.num_classes);
     std::lock_guard<std::mutex> lock(mutex_);
     description_ = spec_.random_tiny ? "RevCol-T, random weights" : describe(model.info().architecture);
+    // Say whether --bf16 took: a CPU without a bf16 kernel keeps float32.
+    if (spec_.bf16) precision_ = model.info().cpu_path == "fast bf16" ? "bf16" : "float32, bf16 not available";
     columns_ = model.info().architecture.columns;
     model_.emplace(std::move(model));
     class_names_ = std::move(names);

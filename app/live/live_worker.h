@@ -22,6 +22,8 @@ struct ModelSpec {
   std::string checkpoint;  // empty with random_tiny
   bool random_tiny = false;
   int input_size = 224;
+  int threads = 0;  // LoadOptions::threads
+  bool bf16 = false;
 };
 
 // A coloured analysis, ready to upload.
@@ -50,6 +52,7 @@ class LiveWorker {
   // Newest published result (nullptr before the first) and a counter that changes with each one.
   std::shared_ptr<const LiveResult> result(uint64_t* generation = nullptr) const;
   std::string modelDescription() const;  // "" while loading
+  std::string precisionNote() const;     // with --bf16: "bf16", or why float32 runs; else ""
   std::string error() const;             // the last failure, "" when fine
   int columns() const;                   // 0 while loading
   double modelFps() const;               // analyses per second over the last few
@@ -70,6 +73,7 @@ class LiveWorker {
   std::shared_ptr<const LiveResult> result_;
   uint64_t generation_ = 0;
   std::string description_;
+  std::string precision_;
   std::string error_;
   int columns_ = 0;
   std::vector<double> recent_ms_;

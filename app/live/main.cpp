@@ -68,7 +68,7 @@ void loadFont(float px) {
 
 int run(const LiveOptions& opt) {
   FrameSource source(opt.source);
-  LiveWorker worker({opt.checkpoint, opt.random_tiny, opt.input_size});
+  LiveWorker worker({opt.checkpoint, opt.random_tiny, opt.input_size, opt.threads, opt.bf16});
 
   glfwSetErrorCallback(
       [](int code, const char* text) { std::fprintf(stderr, "revcol-live: GLFW %d: %s\n", code, text); });
@@ -140,6 +140,7 @@ int run(const LiveOptions& opt) {
     stats.model_fps = worker.modelFps();
     stats.source = source.description();
     stats.model = worker.modelDescription();
+    stats.precision = worker.precisionNote();
     stats.error = worker.error();
 
     ImGui_ImplOpenGL3_NewFrame();
