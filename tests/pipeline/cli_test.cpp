@@ -117,3 +117,14 @@ TEST(Cli, HelpListsEveryCommandItRuns) {
   for (const char* option : {"overlay,features,errors,raw,cka", "--start", "--end", "--recursive", "--no-video"})
     EXPECT_NE(r.out.find(option), std::string::npos) << option << " missing:\n" << r.out;
 }
+
+TEST(Cli, CommandHelpPrintsThatCommandsUsage) {
+  for (const std::string command : {"classify", "detect", "export"}) {
+    CliRun r = cli(command + " --help");
+    EXPECT_EQ(r.status, 0) << command;
+    EXPECT_EQ(r.out.rfind("usage: revcol-cli " + command + " ", 0), 0u) << r.out;
+    EXPECT_NE(r.out.find("common options"), std::string::npos) << r.out;
+  }
+  CliRun r = cli("export -h");
+  EXPECT_NE(r.out.find("--what overlay,features,errors,raw,cka"), std::string::npos) << r.out;
+}
