@@ -34,6 +34,21 @@ TEST(ImageIo, NonImageFileIsAClearError) {
   fs::remove(file);
 }
 
+TEST(ImageIo, FolderOrMissingFileSaysWhich) {
+  auto message = [](const std::string& path) {
+    try {
+      revcol::loadImageRgb(path);
+    } catch (const revcol::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string folder = fs::temp_directory_path().string();
+  EXPECT_NE(message(folder).find("is a folder"), std::string::npos) << message(folder);
+  const std::string missing = (fs::temp_directory_path() / "revcol_no_such_image.png").string();
+  EXPECT_NE(message(missing).find("no such file"), std::string::npos) << message(missing);
+}
+
 TEST(Cli, VersionExitsZeroAndUnknownCommandExitsNonZero) {
   EXPECT_EQ(std::system(REVCOL_CLI " --version > /dev/null"), 0);
   EXPECT_NE(std::system(REVCOL_CLI " frobnicate 2> /dev/null"), 0);
