@@ -8,6 +8,7 @@
 
 #include "arguments.h"
 #include "commands.h"
+#include "usage.h"
 #include "revcol/result_json.h"
 #include "model_options.h"
 #include "revcol/atomic_file.h"
@@ -67,7 +68,7 @@ int runAnalyze(const std::vector<std::string>& argv) {
                  {"--checkpoint", "--out", "--preprocess", "--size", "--precision", "--mode", "--device", "--weights",
                   "--labels", "--topk", "--colormap", "--threads"},
                  {"--raw", "--bf16"});
-  if (args.positional().size() != 1) throw Error("usage: revcol-cli analyze --checkpoint CKPT --out DIR [--raw] IMAGE");
+  if (args.positional().size() != 1) throw Error(usageLine("analyze"));
   const std::string image_path = args.positional()[0];
   const fs::path out = args.required("--out");
   const ColormapId colormap = colormapFromName(args.value("--colormap", "viridis"));

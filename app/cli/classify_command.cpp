@@ -4,6 +4,7 @@
 
 #include "arguments.h"
 #include "commands.h"
+#include "usage.h"
 #include "revcol/result_json.h"
 #include "model_options.h"
 #include "revcol/class_labels.h"
@@ -16,7 +17,7 @@ int runClassify(const std::vector<std::string>& argv) {
                  {"--checkpoint", "--topk", "--device", "--weights", "--preprocess", "--size", "--labels", "--threads"},
                  {"--json", "--all-heads", "--bf16"});
   if (args.positional().empty())
-    throw Error("usage: revcol-cli classify --checkpoint CKPT [--topk K] [--json] IMAGE...");
+    throw Error(usageLine("classify"));
   const int top_k = args.intValue("--topk", 5, 1, 100000);
   RevColModel model = RevColModel::load(args.required("--checkpoint"), loadOptionsFrom(args));
   const Architecture& arch = model.info().architecture;

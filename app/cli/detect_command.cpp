@@ -7,6 +7,7 @@
 
 #include "arguments.h"
 #include "commands.h"
+#include "usage.h"
 #include "model_options.h"
 #include "revcol/atomic_file.h"
 #include "revcol/detector.h"
@@ -44,9 +45,7 @@ int runDetect(const std::vector<std::string>& argv) {
   Arguments args(argv, {"--checkpoint", "--scale", "--score-thr", "--out", "--device", "--weights", "--threads"},
                  {"--raw", "--bf16"});
   if (args.positional().empty())
-    throw Error(
-        "usage: revcol-cli detect --checkpoint CKPT [--scale LONG,SHORT] [--score-thr T] [--out DIR] "
-        "[--raw] IMAGE...");
+    throw Error(usageLine("detect"));
   DetectOptions options;
   parseScale(args.value("--scale", "1333,800"), options);
   options.score_thr = parseThreshold(args.value("--score-thr", "0.05"));

@@ -15,6 +15,7 @@
 
 #include "arguments.h"
 #include "commands.h"
+#include "usage.h"
 #include "model_options.h"
 #include "revcol/class_labels.h"
 #include "revcol/error.h"
@@ -138,9 +139,7 @@ int runExport(const std::vector<std::string>& argv) {
        "--device", "--weights", "--labels", "--colormap", "--cell", "--threads", "--model-threads"},
       {"--resume", "--quiet", "--recursive", "--no-video", "--bf16"});
   if (args.positional().empty())
-    throw Error(
-        "usage: revcol-cli export --checkpoint CKPT --out DIR [--what overlay,features,errors,raw,cka] [--stride N] "
-        "[--start S] [--end S] [--recursive] [--no-video] [--resume] [--shard I/N] [--quiet] INPUT...");
+    throw Error(usageLine("export"));
   ExportOptions o;
   o.inputs = args.positional();
   o.out_dir = args.required("--out");

@@ -4,6 +4,7 @@
 
 #include "arguments.h"
 #include "commands.h"
+#include "usage.h"
 #include "revcol/result_json.h"
 #include "model_options.h"
 #include "revcol/detector.h"
@@ -14,7 +15,7 @@ namespace revcol::cli {
 
 int runInfo(const std::vector<std::string>& argv) {
   Arguments args(argv, {"--device", "--weights"}, {"--json"});
-  if (args.positional().size() != 1) throw Error("usage: revcol-cli info CHECKPOINT [--json]");
+  if (args.positional().size() != 1) throw Error(usageLine("info"));
   const std::string path = args.positional()[0];
   const LoadOptions load_options = loadOptionsFrom(args);
   // Detection and segmentation checkpoints: read once, by their own loader; the backbone part of

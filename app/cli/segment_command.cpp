@@ -12,6 +12,7 @@
 
 #include "arguments.h"
 #include "commands.h"
+#include "usage.h"
 #include "model_options.h"
 #include "revcol/atomic_file.h"
 #include "revcol/error.h"
@@ -23,10 +24,6 @@ namespace fs = std::filesystem;
 
 namespace revcol::cli {
 namespace {
-
-const char* kSegmentUsage =
-    "usage: revcol-cli segment --checkpoint CKPT [--scale LONG,SHORT] [--mode whole|slide] [--crop N] "
-    "[--stride N] [--out DIR] [--raw] [--device cpu|cuda] [--threads N] [--bf16] INPUT...";
 
 SegmentOptions segmentOptionsFrom(const Arguments& args) {
   SegmentOptions o;
@@ -66,7 +63,7 @@ void saveLabelPng(const fs::path& path, const cv::Mat& labels) {
 int runSegment(const std::vector<std::string>& argv) {
   Arguments args(argv, {"--checkpoint", "--scale", "--mode", "--crop", "--stride", "--out", "--device", "--threads"},
                  {"--raw", "--bf16"});
-  if (args.positional().empty()) throw Error(kSegmentUsage);
+  if (args.positional().empty()) throw Error(usageLine("segment"));
   const SegmentOptions options = segmentOptionsFrom(args);
   const fs::path out = args.value("--out", ".");
   std::error_code ec;

@@ -364,10 +364,9 @@ int main(int argc, char** argv) {
     row("official-style eager, default malloc", off_default, "(python3-torch, its default threads)");
     row("official-style eager, GLIBC_TUNABLES malloc", off_tuned, "(python3-torch, its default threads)");
     row("official-style eager, default malloc, Haswell", off_pinned, "(OPENBLAS_CORETYPE=Haswell)");
-    row("official-style eager, default malloc, all cores", off_default_all,
-        ("(torch.set_num_threads(" + std::to_string(revcol::physicalCores()) + "))").c_str());
-    row("official-style eager, GLIBC_TUNABLES, all cores", off_tuned_all,
-        ("(torch.set_num_threads(" + std::to_string(revcol::physicalCores()) + "))").c_str());
+    const std::string all_cores = "(torch.set_num_threads(" + std::to_string(revcol::physicalCores()) + "))";
+    row("official-style eager, default malloc, all cores", off_default_all, all_cores.c_str());
+    row("official-style eager, GLIBC_TUNABLES, all cores", off_tuned_all, all_cores.c_str());
     row("ours, plain modules, before (default malloc)", plain_before,
         ("(" + std::to_string(default_threads) + " thread)").c_str());
     row("ours, plain modules, mallopt + threads", plain_after);

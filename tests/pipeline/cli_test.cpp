@@ -128,3 +128,14 @@ TEST(Cli, CommandHelpPrintsThatCommandsUsage) {
   CliRun r = cli("export -h");
   EXPECT_NE(r.out.find("--what overlay,features,errors,raw,cka"), std::string::npos) << r.out;
 }
+
+TEST(Cli, ACommandWithoutItsInputsGivesItsUsageOnOneLine) {
+  const std::string err = (fs::temp_directory_path() / "revcol_cli_usage_err.txt").string();
+  CliRun r = cli("export --checkpoint " + kCkpt + " --out /tmp/x", err);
+  EXPECT_NE(r.status, 0);
+  const std::string msg = readAll(err);
+  EXPECT_EQ(msg.rfind("revcol-cli: usage: revcol-cli export --checkpoint CKPT", 0), 0u) << msg;
+  EXPECT_EQ(std::count(msg.begin(), msg.end(), '\n'), 1) << msg;  // the help's three lines joined
+  EXPECT_NE(msg.find("[--quiet] INPUT..."), std::string::npos) << msg;
+  fs::remove(err);
+}

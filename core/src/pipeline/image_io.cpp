@@ -12,8 +12,7 @@ namespace revcol {
 
 cv::Mat loadImageRgb(const std::string& path) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw Error("cannot open image " + path + ": it is a folder (revcol-cli export and the studio open folders)");
+  if (std::filesystem::is_directory(path, ec)) throw Error("cannot open image " + path + ": it is a folder, not a file");
   if (!std::filesystem::is_regular_file(path, ec)) throw Error("cannot open image " + path + ": no such file");
   cv::Mat bgr = cv::imread(path, cv::IMREAD_COLOR);
   if (bgr.empty()) throw Error("cannot read image " + path + ": not an image format OpenCV can decode");
