@@ -1,8 +1,8 @@
 // revcol-bench: RevCol-T (random weights), batch 1, float32 on the CPU, against the official-style
 // PyTorch eager code (tests/bench/official_style_revcol.py) in the same run. Prints one table:
 // GEMM peak, official eager (default malloc / tuned malloc / default malloc with OpenBLAS pinned to
-// Haswell; python3-torch's default thread count, and once on every core), our plain and fast
-// paths, % of peak, the analysis pass, the detection-resolution backbone, peak RSS and RSS over
+// Haswell; python3-torch's default thread count, and once on every core; model(x) with its image
+// decoders), our plain and fast paths (also with the decoders), % of peak, the analysis pass, the detection-resolution backbone, peak RSS and RSS over
 // many frames.
 // Not a test: run by hand (tests/bench/speed_bench.sh runs it with the usual arguments).
 //   revcol-bench [--reps N] [--threads N] [--official SCRIPT] [--python PATH] [--det-reps N]
@@ -306,13 +306,21 @@ int main(int argc, char** argv) {
     revcol::LoadOptions one_options = fast_options;
     one_options.threads = 1;
     auto one = revcol::RevColModel::random(tiny, 0, one_options);
-    Rounds off_default, off_pinned, off_tuned, fast_ms, analysis_ms, bf16_ms, one_ms;
+    // The official entry point, model(x) (main.py's validate runs it to classify), computes the
+    // image decoders of intermediate supervision too; ours with the same outputs (heads + decoders).
+    revcol::AnalysisOptions model_outputs;
+    model_outputs.features = model_outputs.added_maps = false;
+    model_outputs.decoders = true;
+    model_outputs.precisions.clear();
+    Rounds off_default, off_pinned, off_tuned, off_model, fast_ms, model_ms, analysis_ms, bf16_ms, one_ms;
     int threads_used = 0;
     for (int r = 0; r < o.rounds; ++r) {
       off_default.add(official(o, kDefaultMalloc, "classify", 224, 224, o.reps));
       off_pinned.add(official(o, kHaswellBlas, "classify", 224, 224, o.reps));
       off_tuned.add(official(o, kTunedMalloc, "classify", 224, 224, o.reps));
+      off_model.add(official(o, kDefaultMalloc, "validate", 224, 224, o.reps));
       fast_ms.add(medianMs(o.reps, [&] { fast.classify(image); }));
+      model_ms.add(medianMs(o.reps, [&] { fast.analyze(image, model_outputs); }));
       threads_used = at::get_num_threads();  // what the last call ran on (auto: free cores)
       analysis_ms.add(medianMs(o.reps, [&] { fast.analyze(image, analysis); }));
       bf16_ms.add(medianMs(o.reps, [&] { bf16.classify(image); }));
@@ -364,6 +372,7 @@ int main(int argc, char** argv) {
     row("official-style eager, default malloc", off_default, "(python3-torch, its default threads)");
     row("official-style eager, GLIBC_TUNABLES malloc", off_tuned, "(python3-torch, its default threads)");
     row("official-style eager, default malloc, Haswell", off_pinned, "(OPENBLAS_CORETYPE=Haswell)");
+    row("official-style model(x): heads + decoders", off_model, "(default malloc; what main.py's validate runs)");
     const std::string all_cores = "(torch.set_num_threads(" + std::to_string(revcol::physicalCores()) + "))";
     row("official-style eager, default malloc, all cores", off_default_all, all_cores.c_str());
     row("official-style eager, GLIBC_TUNABLES, all cores", off_tuned_all, all_cores.c_str());
@@ -373,6 +382,7 @@ int main(int argc, char** argv) {
     const double gf = flops / (fast_ms.median() * 1e-3) / 1e9;
     row(("ours, fast path (classify), " + std::to_string(threads_used) + " threads").c_str(), fast_ms,
         (std::to_string(int(gf)) + " GFLOP/s = " + std::to_string(int(100 * gf / peak)) + " % of GEMM peak").c_str());
+    row("ours, fast path, heads + decoders", model_ms, "(model(x)'s outputs)");
     row("ours, fast path, 1 thread", one_ms);
     row("ours, fast path, every physical core", fast_all_ms,
         ("(" + std::to_string(all_options.threads) + " threads)").c_str());
@@ -391,6 +401,8 @@ int main(int argc, char** argv) {
     ratio("default / tuned malloc, official", off_default, off_tuned, "x  (the allocator's share)");
     ratio("vs official default malloc, Haswell", off_pinned, fast_ms, "x  (OpenBLAS pinned to AVX2)");
     ratio("Haswell / environment's kernel, official", off_pinned, off_default, "x  (the pin's share)");
+    ratio("model(x) vs ours, heads + decoders", off_model, model_ms, "x  (same outputs, default malloc)");
+    ratio("model(x) vs our classify", off_model, fast_ms, "x  (what each runs to classify)");
     ratio("bf16 speed-up vs official tuned", off_tuned, bf16_ms, "x  (target >= 2.5)");
     ratio("analysis pass / fast forward", analysis_ms, fast_ms, "   (target <= 2.2)");
 

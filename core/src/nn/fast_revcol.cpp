@@ -35,6 +35,31 @@ fast::Block block(const Weights& w, const std::string& p, bool bf16) {
                                   w(p + ".pwconv2.bias"), w(p + ".gamma"), bf16);
 }
 
+// A 1x1 convolution (out x in x 1 x 1) as a product over NHWC rows.
+fast::Linear pointwise(const Weights& w, const std::string& p) {
+  return fast::Linear(w(p + ".weight").flatten(1).t(), w(p + ".bias"), fast::Linear::Epilogue::None);
+}
+
+// ImageDecoderImpl's parameters (nn/modules.cpp) under `p` ("decoder_blocks.k").
+fast::ImageDecoder decoder(const Weights& w, const std::string& p, bool simple) {
+  fast::ImageDecoder d;
+  if (simple) {
+    d.in_norm = norm(w, p + ".projback.0");
+    d.has_in_norm = true;
+    d.projback = pointwise(w, p + ".projback.1");
+    d.shuffle = 32;
+    return d;
+  }
+  for (int i = 0; i < 3; ++i) {
+    const std::string s = std::to_string(i);
+    d.stages.push_back({pointwise(w, p + ".proj_layers." + s + ".0"), norm(w, p + ".proj_layers." + s + ".1"),
+                        block(w, p + ".normal_layers." + s + ".0", /*bf16=*/false)});
+  }
+  d.projback = pointwise(w, p + ".projback.0");
+  d.shuffle = 4;
+  return d;
+}
+
 fast::Up up(const Weights& w, const std::string& p) {
   return {fast::Linear(w(p + ".channel_reschedule.0.weight").t(), w(p + ".channel_reschedule.0.bias"),
                        fast::Linear::Epilogue::None),
@@ -50,7 +75,7 @@ bool FastRevColNet::supports(const RevColNetImpl& net) {
 }
 
 FastRevColNet::FastRevColNet(RevColNetImpl& net, bool bf16)
-    : net_(&net), head_columns_(headColumns(net.architecture())), decoder_columns_(decoderColumns(net.architecture())) {
+    : head_columns_(headColumns(net.architecture())), decoder_columns_(decoderColumns(net.architecture())) {
   if (!supports(net)) throw Error("the fast path runs float32 networks on the CPU only");
   const Architecture& arch = net.architecture();
   Weights w(net);
@@ -85,6 +110,9 @@ FastRevColNet::FastRevColNet(RevColNetImpl& net, bool bf16)
     heads_.push_back(
         {norm(w, p + ".0"), fast::Linear(w(p + ".1.weight").t(), w(p + ".1.bias"), fast::Linear::Epilogue::None)});
   }
+  for (size_t k = 0; k < decoder_columns_.size(); ++k)
+    decoders_.push_back(
+        decoder(w, "decoder_blocks." + std::to_string(k), arch.decoder == DecoderKind::SimDecoder));
 }
 
 // Global average pool + LayerNorm + Linear (the plain Classifier) on an NHWC map.
@@ -143,7 +171,7 @@ ForwardResult FastRevColNet::forward(const torch::Tensor& input, const ForwardOp
     }
     if (options.decoders) {
       for (size_t k = 0; k < decoder_columns_.size(); ++k)
-        if (decoder_columns_[k] == out.column) result.images.push_back(net_->decoder(static_cast<int>(k), out.c[3]));
+        if (decoder_columns_[k] == out.column) result.images.push_back(decoders_[k](c[3]));
     }
     if (sink && !sink(out)) break;
     if (!go_on) break;

@@ -3,11 +3,11 @@
 // prepared once from its weights into channels-last operations (fast_ops.h) with transposed
 // Linear weights and the layer scale folded in. The plain modules stay the reference (autograd-
 // capable, bit-identical to their history); tests compare this path with them on every level of
-// every column. The classification heads run on the fast path too; the image decoders are the
-// plain modules, fed channels-last views.
+// every column. The classification heads and the image decoders run on the fast path too.
 //
 // Feature maps in and out are N x C x H x W tensors with channels-last strides (permuted views of
 // NHWC storage): they work wherever a contiguous NCHW tensor does.
+#include "nn/fast_decoder.h"
 #include "nn/fast_ops.h"
 #include "nn/revcol_net.h"
 
@@ -20,8 +20,8 @@ namespace revcol {
 
 class FastRevColNet {
  public:
-  // Copies the weights it needs (the network may be used or freed afterwards; `net` must outlive
-  // this object only for the heads and decoders it runs). CPU float32 networks only.
+  // Copies the weights it needs: the network may be used or freed afterwards. CPU float32
+  // networks only.
   // bf16: the ConvNeXt MLPs (~90 % of the arithmetic) multiply in bfloat16 (off by default; it
   // drifts ~1e-2 relative from float32, see revcol-bench).
   explicit FastRevColNet(RevColNetImpl& net, bool bf16 = false);
@@ -62,12 +62,12 @@ class FastRevColNet {
   Levels column(const Column& col, const at::Tensor& x, const Levels& prev, Levels* added) const;
   at::Tensor head(size_t k, const at::Tensor& c3_nhwc) const;
 
-  RevColNetImpl* net_;
   fast::Patchify stem_conv_;
   fast::LayerNorm stem_norm_;
   std::vector<Column> columns_;
   std::vector<int> head_columns_, decoder_columns_;
   std::vector<Head> heads_;  // in head order; empty for a backbone without heads
+  std::vector<fast::ImageDecoder> decoders_;  // in decoder order, one per decoder_columns_ entry
 };
 
 // The fast path a loader should use for `net`: null when `fast` is off, the network is not a CPU

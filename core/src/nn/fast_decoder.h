@@ -1,0 +1,33 @@
+#pragma once
+// The image decoders of intermediate supervision on the fast path: the same operations as
+// ImageDecoderImpl (nn/modules.h) on NHWC maps, built from the fast path's primitives. Run as
+// plain modules on channels-last views they took longer than the whole fast forward's heads did
+// (~4 ms each for RevCol-T at 224 x 224, three per forward).
+#include "nn/fast_ops.h"
+
+#include <ATen/ATen.h>
+
+#include <vector>
+
+namespace revcol::fast {
+
+struct ImageDecoder {
+  // Full Decoder, three times: 1x1 convolution + LayerNorm over C + GELU, bilinear x2
+  // (align_corners), one ConvNeXt block; then a 1x1 convolution to 4*4*3 channels, PixelShuffle 4.
+  struct Stage {
+    Linear proj;
+    LayerNorm norm;
+    Block block;
+  };
+  std::vector<Stage> stages;  // empty for the SimDecoder
+  // SimDecoder: LayerNorm over C, a 1x1 convolution to 32*32*3 channels, PixelShuffle 32.
+  LayerNorm in_norm;
+  bool has_in_norm = false;
+  Linear projback;
+  int64_t shuffle = 4;
+
+  // c3: N x H x W x C (NHWC). Returns the image, N x 3 x H' x W', contiguous NCHW.
+  at::Tensor operator()(const at::Tensor& c3) const;
+};
+
+}  // namespace revcol::fast
