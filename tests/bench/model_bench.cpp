@@ -2,8 +2,8 @@
 // PyTorch eager code (tests/bench/official_style_revcol.py) in the same run. Prints one table:
 // GEMM peak, official eager (default malloc / tuned malloc / default malloc with OpenBLAS pinned to
 // Haswell; python3-torch's default thread count, and once on every core; model(x) with its image
-// decoders), our plain and fast paths (also with the decoders), % of peak, the analysis pass, the detection-resolution backbone, peak RSS and RSS over
-// many frames.
+// decoders), our plain and fast paths (also with the decoders), % of peak, the analysis pass, the
+// detection-resolution backbone, peak RSS and RSS over many frames.
 // Not a test: run by hand (tests/bench/speed_bench.sh runs it with the usual arguments).
 //   revcol-bench [--reps N] [--threads N] [--official SCRIPT] [--python PATH] [--det-reps N]
 //                [--frames N] [--rounds N] [--no-det] [--no-plain] [--memory]

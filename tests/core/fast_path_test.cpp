@@ -1,7 +1,7 @@
 // The fast inference path (nn/fast_revcol.h) against the plain modules, which are the reference:
-// every level of every column, what each column added, heads, image decoders (the worst figure
-// printed covers levels, added maps and decoder images), single levels and the
-// column inversion. Tolerance: 1e-5 relative L2 in float32 (the fast path folds the layer scale
+// every level of every column, what each column added, heads, image decoders, single levels and
+// the column inversion (the worst figure printed covers levels, added maps and decoder images; the
+// inversion has its own). Tolerance: 1e-5 relative L2 in float32 (the fast path folds the layer scale
 // into pwconv2 and sums in a different order: ~1e-7 is expected).
 #include <revcol/architecture.h>
 

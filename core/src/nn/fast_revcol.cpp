@@ -217,7 +217,6 @@ bool agrees(RevColNetImpl& net, FastRevColNet& fast, double tolerance) {
   auto input = torch::randn({1, 3, 64, 64}, at::detail::createCPUGenerator(0x5eed), torch::kFloat32);
   std::vector<Levels> plain, quick;
   ForwardOptions opts;
-  opts.decoders = false;
   const ForwardResult want = net.forward(input, opts, [&](const ColumnOutput& o) { return plain.push_back(o.c), true; });
   ForwardResult got;
   try {
@@ -231,6 +230,9 @@ bool agrees(RevColNetImpl& net, FastRevColNet& fast, double tolerance) {
       if (!close(plain[i][l], quick[i][l], tolerance)) return false;
   for (size_t k = 0; k < want.logits.size(); ++k)
     if (!close(want.logits[k], got.logits[k], tolerance)) return false;
+  if (want.images.size() != got.images.size()) return false;
+  for (size_t k = 0; k < want.images.size(); ++k)
+    if (!close(want.images[k], got.images[k], tolerance)) return false;
   return true;
 }
 

@@ -72,9 +72,9 @@ class FastRevColNet {
 
 // The fast path a loader should use for `net`: null when `fast` is off, the network is not a CPU
 // float32 one, or the fast path does not reproduce the plain modules on a small random image
-// (every level of every column and every head's logits within 1e-5 relative L2; 0.1 for bf16,
-// which keeps 8 mantissa bits). A bf16 path that cannot run on this CPU falls back to float32. `path` (optional) is set
-// to what will run: "fast fp32", "fast bf16" or "plain".
+// (every level of every column, every head's logits and every decoder image within 1e-5 relative
+// L2; 0.1 for bf16, which keeps 8 mantissa bits). A bf16 path that cannot run on this CPU falls
+// back to float32. `path` (optional) is set to what will run: "fast fp32", "fast bf16" or "plain".
 std::unique_ptr<FastRevColNet> checkedFastPath(RevColNetImpl& net, bool fast, bool bf16, std::string* path = nullptr);
 
 }  // namespace revcol
