@@ -221,6 +221,34 @@ TEST(Reconstruction, Float64StepInversionIsExact) {
   }
 }
 
+// compareLevel's one pass against the same figures from whole-tensor float64 operations, on the
+// plain path's layout (contiguous NCHW) and the fast path's (channels-last), float32 and float64.
+TEST(Reconstruction, LevelErrorFiguresMatchWholeTensorFloat64) {
+  torch::manual_seed(4);
+  for (auto type : {torch::kFloat32, torch::kFloat64})
+    for (bool channels_last : {false, true}) {
+      auto truth = torch::randn({1, 24, 9, 13}, type);
+      auto recovered = truth + 1e-3 * torch::randn({1, 24, 9, 13}, type);
+      if (channels_last) {
+        truth = truth.contiguous(at::MemoryFormat::ChannelsLast);
+        recovered = recovered.contiguous(at::MemoryFormat::ChannelsLast);
+      }
+      const LevelError e = compareLevel(recovered, truth);
+      const auto d = (recovered.to(torch::kFloat64) - truth.to(torch::kFloat64)).abs();
+      const double want = d.norm().item<double>() / truth.to(torch::kFloat64).norm().item<double>();
+      EXPECT_NEAR(e.rel_l2, want, 1e-12 * want) << type << " channels-last " << channels_last;
+      EXPECT_EQ(e.max_abs, d.max().item<double>());
+      ASSERT_EQ(e.map.shape, (std::vector<int64_t>{9, 13}));
+      const auto map = d.mean(1)[0].to(torch::kFloat32).contiguous();
+      for (int64_t i = 0; i < map.numel(); ++i)
+        EXPECT_NEAR(e.map.values[static_cast<size_t>(i)], map.data_ptr<float>()[i], 1e-9) << i;
+    }
+  // Identical maps: zero error, and zero relative error when the truth is zero too.
+  const auto zero = torch::zeros({1, 4, 3, 3});
+  EXPECT_EQ(compareLevel(zero, zero).rel_l2, 0.0);
+  EXPECT_THROW(compareLevel(zero, torch::zeros({1, 4, 3, 2})), Error);
+}
+
 TEST(RevColModelFacade, RandomModelClassifiesAndAnalyses) {
   Architecture a = small();
   auto model = RevColModel::random(a, 5);

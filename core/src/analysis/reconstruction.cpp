@@ -2,6 +2,14 @@
 
 #include "api/tensor_convert.h"
 
+#include <ATen/Dispatch.h>
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
 namespace revcol {
 
 Levels invertColumn(SubNetImpl& s, const torch::Tensor& x, const Levels& c) {
@@ -16,17 +24,68 @@ Levels invertColumn(SubNetImpl& s, const torch::Tensor& x, const Levels& c) {
   return p;
 }
 
+namespace {
+
+// Sums of one block of pixel rows (NHWC: a row is the C channels of one pixel).
+struct Sums {
+  double truth2 = 0, error2 = 0, max_abs = 0;
+};
+
+template <typename T>
+Sums compareRows(const T* r, const T* t, int64_t begin, int64_t end, int64_t c, int64_t map_rows, float* map) {
+  Sums s;
+  for (int64_t row = begin; row < end; ++row) {
+    double abs_sum = 0;
+    for (int64_t k = row * c; k < (row + 1) * c; ++k) {
+      const double d = std::abs(double(r[k]) - double(t[k]));
+      s.truth2 += double(t[k]) * double(t[k]);
+      s.error2 += d * d;
+      s.max_abs = std::max(s.max_abs, d);
+      abs_sum += d;
+    }
+    if (row < map_rows) map[row] = static_cast<float>(abs_sum / double(c));
+  }
+  return s;
+}
+
+}  // namespace
+
 LevelError compareLevel(const torch::Tensor& recovered, const torch::Tensor& truth) {
+  if (recovered.sizes() != truth.sizes() || recovered.dim() != 4)
+    throw Error("reconstruction: the recovered level and the true one differ in shape");
+  // One pass over channels-last storage (the fast path's features already are: no copy), in
+  // float64, instead of eight whole-tensor operations (6 ms of RevCol-T's analysis pass at 224).
+  const auto type = recovered.scalar_type() == truth.scalar_type() ? recovered.scalar_type() : torch::kFloat64;
+  auto nhwc = [&](const torch::Tensor& x) {
+    return x.detach().to(torch::kCPU, type).permute({0, 2, 3, 1}).contiguous();
+  };
+  const auto r = nhwc(recovered), t = nhwc(truth);
+  const int64_t c = r.size(3), h = r.size(1), w = r.size(2), rows = r.numel() / std::max<int64_t>(c, 1);
   LevelError e;
-  auto r = recovered.detach().to(torch::kFloat64);
-  auto t = truth.detach().to(torch::kFloat64);
-  auto diff = (r - t).abs();
-  double norm = t.norm().item<double>();
-  double err = diff.norm().item<double>();
+  e.map.shape = {h, w};  // the first image of the batch (an analysis has one)
+  e.map.values.assign(static_cast<size_t>(h * w), 0.0f);
+  // Fixed blocks, summed in order: the figures do not depend on the thread count.
+  constexpr int64_t kBlocks = 64;
+  std::vector<Sums> blocks(kBlocks);
+  const int64_t per = (rows + kBlocks - 1) / kBlocks;
+  AT_DISPATCH_FLOATING_TYPES(type, "compareLevel", [&] {
+    const auto* rp = r.data_ptr<scalar_t>();
+    const auto* tp = t.data_ptr<scalar_t>();
+    at::parallel_for(0, kBlocks, 1, [&](int64_t b0, int64_t b1) {
+      for (int64_t b = b0; b < b1; ++b)
+        blocks[static_cast<size_t>(b)] = compareRows(rp, tp, std::min(rows, b * per), std::min(rows, (b + 1) * per),
+                                                     c, h * w, e.map.values.data());
+    });
+  });
+  Sums all;
+  for (const Sums& b : blocks) {
+    all.truth2 += b.truth2;
+    all.error2 += b.error2;
+    all.max_abs = std::max(all.max_abs, b.max_abs);
+  }
+  const double norm = std::sqrt(all.truth2), err = std::sqrt(all.error2);
   e.rel_l2 = norm > 0 ? err / norm : (err > 0 ? std::numeric_limits<double>::infinity() : 0.0);
-  e.max_abs = diff.numel() ? diff.max().item<double>() : 0.0;
-  // N x C x H x W -> H x W for the single image of an analysis.
-  e.map = toFloatArray(diff.mean(1)[0]);
+  e.max_abs = all.max_abs;
   return e;
 }
 
