@@ -158,7 +158,11 @@ CascadeResult CascadeMaskRCNNImpl::forward(const torch::Tensor& input, const Det
   result.timings.fpn_rpn_ms = msSince(t0, device);
 
   t0 = Clock::now();
-  const std::vector<torch::Tensor> roi_feats(feats.begin(), feats.begin() + int64_t(config_.roi_strides.size()));
+  // RoIAlign reads NCHW storage. The FPN's outputs are channels-last (as are its inputs, the fast
+  // path's levels): converted once here instead of inside each of the 6 stages x 4 levels RoIAlign
+  // calls (RevCol-T at 800 x 1344: 0.47 s of copies per image).
+  std::vector<torch::Tensor> roi_feats;
+  for (size_t l = 0; l < config_.roi_strides.size(); ++l) roi_feats.push_back(feats[l].contiguous());
   torch::Tensor rois = torch::cat({torch::zeros({props.size(0), 1}, props.options()), props.slice(1, 0, 4)}, 1);
   const size_t stages = bbox_heads_.size();
   torch::Tensor cls_sum, last_deltas;

@@ -1,5 +1,7 @@
 #include "heads/det_modules.h"
 
+#include "heads/det_ops.h"
+
 #include <revcol/error.h>
 #include <torch/nn/functional/activation.h>
 #include <torch/nn/functional/pooling.h>
@@ -19,7 +21,7 @@ ConvModuleImpl::ConvModuleImpl(int64_t in, int64_t out, int64_t kernel, bool nor
 torch::Tensor ConvModuleImpl::forward(const torch::Tensor& x) {
   torch::Tensor y = conv_(x);
   if (bn_) y = bn_(y);
-  return relu_ ? torch::relu(y) : y;
+  return relu_ ? y.relu_() : y;  // in place: y is this call's own tensor
 }
 
 FPNImpl::FPNImpl(const std::vector<int64_t>& in_channels, int64_t out_channels, int num_outs) : num_outs_(num_outs) {
@@ -56,7 +58,7 @@ RPNHeadImpl::RPNHeadImpl(int64_t in_channels, int64_t feat_channels, int64_t num
 }
 
 std::pair<torch::Tensor, torch::Tensor> RPNHeadImpl::forward(const torch::Tensor& x) {
-  const torch::Tensor y = torch::relu(rpn_conv_(x));
+  const torch::Tensor y = rpn_conv_(x).relu_();
   return {rpn_cls_(y), rpn_reg_(y)};
 }
 
@@ -77,13 +79,21 @@ BBoxHeadImpl::BBoxHeadImpl(const BBoxHeadConfig& c) : config_(c) {
   fc_reg_ = register_module("fc_reg", torch::nn::Linear(features, c.class_agnostic ? 4 : 4 * c.num_classes));
 }
 
+namespace {
+
+// nn::Linear's forward with its rows on every thread (det_ops.h rowParallelMm).
+torch::Tensor linear(torch::nn::LinearImpl& fc, const torch::Tensor& x) {
+  return rowParallelMm(x, fc.weight.t(), fc.bias);
+}
+
+}  // namespace
+
 std::pair<torch::Tensor, torch::Tensor> BBoxHeadImpl::forward(const torch::Tensor& x) {
   torch::Tensor y = x;
   for (size_t i = 0; i < shared_convs_->size(); ++i) y = shared_convs_->at<ConvModuleImpl>(i).forward(y);
   y = y.flatten(1);
-  for (size_t i = 0; i < shared_fcs_->size(); ++i)
-    y = torch::relu(shared_fcs_->at<torch::nn::LinearImpl>(i).forward(y));
-  return {fc_cls_(y), fc_reg_(y)};
+  for (size_t i = 0; i < shared_fcs_->size(); ++i) y = linear(shared_fcs_->at<torch::nn::LinearImpl>(i), y).relu_();
+  return {linear(*fc_cls_, y), linear(*fc_reg_, y)};
 }
 
 MaskHeadImpl::MaskHeadImpl(const MaskHeadConfig& c) : config_(c) {
@@ -102,7 +112,7 @@ MaskHeadImpl::MaskHeadImpl(const MaskHeadConfig& c) : config_(c) {
 torch::Tensor MaskHeadImpl::forward(const torch::Tensor& x) {
   torch::Tensor y = x;
   for (size_t i = 0; i < convs_->size(); ++i) y = convs_->at<ConvModuleImpl>(i).forward(y);
-  return conv_logits_(torch::relu(upsample_(y)));
+  return conv_logits_(upsample_(y).relu_());
 }
 
 void loadHeadWeights(torch::nn::Module& module, const std::vector<NamedTensor>& state_dict, const std::string& prefix,
