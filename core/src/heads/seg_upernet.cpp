@@ -53,7 +53,8 @@ ConvBnReluImpl::ConvBnReluImpl(int64_t in, int64_t out, int64_t kernel) {
   bn_ = register_module("bn", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(out).eps(1e-5)));
 }
 
-torch::Tensor ConvBnReluImpl::forward(const torch::Tensor& x) { return torch::relu(bn_(conv_(x))); }
+// ReLU in place: the norm's output is this call's own tensor.
+torch::Tensor ConvBnReluImpl::forward(const torch::Tensor& x) { return bn_(conv_(x)).relu_(); }
 
 UPerHeadImpl::UPerHeadImpl(const UPerHeadConfig& config) : config_(config) {
   const auto& in = config.in_channels;
