@@ -81,7 +81,8 @@ BBoxHeadImpl::BBoxHeadImpl(const BBoxHeadConfig& c) : config_(c) {
 
 namespace {
 
-// nn::Linear's forward with its rows on every thread (det_ops.h rowParallelMm).
+// nn::Linear's forward with its rows on every thread (det_ops.h rowParallelMm). Inference only:
+// no gradient reaches the weights, as none needs to (the heads never train here).
 torch::Tensor linear(torch::nn::LinearImpl& fc, const torch::Tensor& x) {
   return rowParallelMm(x, fc.weight.t(), fc.bias);
 }
