@@ -1,6 +1,6 @@
 #include "analysis/reconstruction.h"
 
-#include "api/tensor_convert.h"
+#include <revcol/error.h>
 
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>

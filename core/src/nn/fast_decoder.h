@@ -2,11 +2,12 @@
 // The image decoders of intermediate supervision on the fast path: the same operations as
 // ImageDecoderImpl (nn/modules.h) on NHWC maps, built from the fast path's primitives. As plain
 // modules the three of RevCol-T took 11-13 ms per forward at 224 x 224, over a quarter of the fast
-// forward; here 3-5 ms.
+// forward; here 2.6-6.1 ms (README).
 #include "nn/fast_ops.h"
 
 #include <ATen/ATen.h>
 
+#include <optional>
 #include <vector>
 
 namespace revcol::fast {
@@ -15,14 +16,12 @@ struct ImageDecoder {
   // Full Decoder, three times: 1x1 convolution + LayerNorm over C + GELU, bilinear x2
   // (align_corners), one ConvNeXt block; then a 1x1 convolution to 4*4*3 channels, PixelShuffle 4.
   struct Stage {
-    Linear proj;
-    LayerNorm norm;
+    Up proj;  // the 1x1 convolution and its LayerNorm
     Block block;
   };
   std::vector<Stage> stages;  // empty for the SimDecoder
   // SimDecoder: LayerNorm over C, a 1x1 convolution to 32*32*3 channels, PixelShuffle 32.
-  LayerNorm in_norm;
-  bool has_in_norm = false;
+  std::optional<LayerNorm> in_norm;
   Linear projback;
   int64_t shuffle = 4;
 

@@ -39,7 +39,8 @@ struct Block {
   void apply(at::Tensor& x) const;
 };
 
-// UpSampleConvnext without the upsampling: Linear + LN over channels of the coarse map.
+// Linear + LN over the channels of an NHWC map: UpSampleConvnext without the upsampling, and the
+// image decoders' 1x1 projection with its LayerNorm.
 struct Up {
   Linear product;
   LayerNorm norm;  // over C, the last dimension (both of RevCol's LayerNorm forms normalise over C)

@@ -35,9 +35,9 @@ fast::Block block(const Weights& w, const std::string& p, bool bf16) {
                                   w(p + ".pwconv2.bias"), w(p + ".gamma"), bf16);
 }
 
-// A 1x1 convolution (out x in x 1 x 1) as a product over NHWC rows.
+// A 1x1 convolution (out x in x 1 x 1) as a product over NHWC rows: a patch product of 1 x 1 patches.
 fast::Linear pointwise(const Weights& w, const std::string& p) {
-  return fast::Linear(w(p + ".weight").flatten(1).t(), w(p + ".bias"), fast::Linear::Epilogue::None);
+  return fast::Patchify::fromConv(w(p + ".weight"), w(p + ".bias")).product;
 }
 
 // ImageDecoderImpl's parameters (nn/modules.cpp) under `p` ("decoder_blocks.k").
@@ -45,14 +45,13 @@ fast::ImageDecoder decoder(const Weights& w, const std::string& p, bool simple) 
   fast::ImageDecoder d;
   if (simple) {
     d.in_norm = norm(w, p + ".projback.0");
-    d.has_in_norm = true;
     d.projback = pointwise(w, p + ".projback.1");
     d.shuffle = 32;
     return d;
   }
   for (int i = 0; i < 3; ++i) {
     const std::string s = std::to_string(i);
-    d.stages.push_back({pointwise(w, p + ".proj_layers." + s + ".0"), norm(w, p + ".proj_layers." + s + ".1"),
+    d.stages.push_back({{pointwise(w, p + ".proj_layers." + s + ".0"), norm(w, p + ".proj_layers." + s + ".1")},
                         block(w, p + ".normal_layers." + s + ".0", /*bf16=*/false)});
   }
   d.projback = pointwise(w, p + ".projback.0");
