@@ -4,6 +4,7 @@
 
 #include "cell_colours.h"
 #include "live_options.h"
+#include "live_worker.h"
 #include "revcol/error.h"
 #include "revcol/image_io.h"
 #include "revcol/model.h"
@@ -32,6 +33,22 @@ TEST(LiveOptions, ParsesAndRejects) {
   EXPECT_EQ(fast->threads, 3);
   EXPECT_TRUE(fast->bf16);
   EXPECT_THROW(parseLiveOptions({"--random-tiny", "--threads", "-1"}, msg), Error);
+  EXPECT_EQ(o->input_size, 0);  // the model card's size, else 224
+  EXPECT_THROW(parseLiveOptions({"--random-tiny", "--size", "16"}, msg), Error);
+}
+
+TEST(LiveInput, TheModelCardSetsTheSizeUnlessSizeIsGiven) {
+  const std::string demo = REVCOL_SOURCE_DIR "/models/demo/revcol_fashion_cls.pth";  // card: image_size 64
+  ImagenetPreprocess carded = inputPreprocess({demo, false, 0, 0, false});
+  EXPECT_EQ(carded.mode, ResizeMode::Warp);
+  EXPECT_EQ(carded.size, 64);
+  ImagenetPreprocess sized = inputPreprocess({demo, false, 160, 0, false});
+  EXPECT_EQ(sized.mode, ResizeMode::CenterCrop);
+  EXPECT_EQ(sized.size, 160);
+  ImagenetPreprocess official = inputPreprocess({REVCOL_TEST_DATA "/cls/cls_revcol_s4_k3.pth", false, 0, 0, false});
+  EXPECT_EQ(official.mode, ResizeMode::CenterCrop);
+  EXPECT_EQ(official.size, 224);
+  EXPECT_EQ(inputPreprocess({"", true, 0, 0, false}).size, 224);  // --random-tiny
 }
 
 TEST(LiveCells, EveryModeColoursTheGrid) {

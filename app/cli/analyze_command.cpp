@@ -73,10 +73,11 @@ int runAnalyze(const std::vector<std::string>& argv) {
   const fs::path out = args.required("--out");
   const ColormapId colormap = colormapFromName(args.value("--colormap", "viridis"));
   const AnalysisOptions options = analysisOptionsFrom(args);
-  const ImagenetPreprocess pre = preprocessFrom(args);
+  const std::string checkpoint = args.required("--checkpoint");
+  const InputPreparation prep = inputPreparationFrom(args, checkpoint);
 
-  RevColModel model = RevColModel::load(args.required("--checkpoint"), loadOptionsFrom(args));
-  const FloatArray input = loadInput(image_path, pre);
+  RevColModel model = RevColModel::load(checkpoint, loadOptionsFrom(args));
+  const FloatArray input = loadInput(image_path, prep.preprocess);
   AnalysisResult result = model.analyze(input, options);
 
   std::error_code ec;
@@ -122,7 +123,8 @@ int runAnalyze(const std::vector<std::string>& argv) {
   }
   for (size_t k = 0; k < result.decoder_images.size(); ++k) {
     const fs::path png = out / "decoders" / ("decoder" + std::to_string(k) + ".png");
-    saveImageAtomic(png.string(), denormalizeToRgb(result.decoder_images[k], pre.mean, pre.std));
+    saveImageAtomic(png.string(),
+                    denormalizeToRgb(result.decoder_images[k], prep.preprocess.mean, prep.preprocess.std));
     written(png);
     if (args.flag("--raw")) {
       const fs::path npy = out / "raw" / ("decoder" + std::to_string(k) + ".npy");
@@ -154,14 +156,14 @@ int runAnalyze(const std::vector<std::string>& argv) {
   if (!result.columns.empty())
     for (int l = 0; l < 4; ++l) feature_shapes.push_back(result.columns[0].levels[size_t(l)].shape);
 
+  // "mode" is the name under its first key, kept for scripts that read it.
+  nlohmann::json preprocess = toJson(prep.preprocess, prep.name);
+  preprocess["mode"] = prep.name;
+  preprocess["input_shape"] = input.shape;
   nlohmann::json summary = {
       {"image", image_path},
       {"model", toJson(model.info())},
-      {"preprocess",
-       {{"mode", args.value("--preprocess", "imagenet")},
-        {"input_shape", input.shape},
-        {"mean", pre.mean},
-        {"std", pre.std}}},
+      {"preprocess", preprocess},
       {"feature_shapes", feature_shapes},
       {"heads", heads},
       {"reconstruction", reconstructions},
@@ -173,6 +175,7 @@ int runAnalyze(const std::vector<std::string>& argv) {
       {"files", files},
   };
   writeFileAtomic((out / "summary.json").string(), summary.dump(2) + "\n");
+  if (!prep.note.empty()) std::printf("%s\n", prep.note.c_str());
   std::printf("wrote %zu files and summary.json to %s\n", files.size(), out.string().c_str());
   return 0;
 }

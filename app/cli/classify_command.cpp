@@ -16,25 +16,27 @@ int runClassify(const std::vector<std::string>& argv) {
   Arguments args(argv,
                  {"--checkpoint", "--topk", "--device", "--weights", "--preprocess", "--size", "--labels", "--threads"},
                  {"--json", "--all-heads", "--bf16"});
-  if (args.positional().empty())
-    throw Error(usageLine("classify"));
+  if (args.positional().empty()) throw Error(usageLine("classify"));
   const int top_k = args.intValue("--topk", 5, 1, 100000);
-  RevColModel model = RevColModel::load(args.required("--checkpoint"), loadOptionsFrom(args));
+  const std::string checkpoint = args.required("--checkpoint");
+  RevColModel model = RevColModel::load(checkpoint, loadOptionsFrom(args));
   const Architecture& arch = model.info().architecture;
   if (arch.num_classes <= 0)
     throw Error("this checkpoint has no classification head (task: " + std::string(revcol::toString(arch.task)) + ")");
   const std::vector<std::string> names = classNamesFor(arch.num_classes, args.value("--labels"));
-  const ImagenetPreprocess pre = preprocessFrom(args);
+  const InputPreparation prep = inputPreparationFrom(args, checkpoint);
+  // The card's note heads the text output; JSON carries the preprocessing with every image.
+  if (!prep.note.empty() && !args.flag("--json")) std::printf("%s\n", prep.note.c_str());
 
   nlohmann::json results = nlohmann::json::array();
   int failures = 0;
   for (const std::string& path : args.positional()) {
     try {
-      std::vector<HeadOutput> heads = model.classify(loadInput(path, pre), top_k);
+      std::vector<HeadOutput> heads = model.classify(loadInput(path, prep.preprocess), top_k);
       if (args.flag("--json")) {
         nlohmann::json h = nlohmann::json::array();
         for (const HeadOutput& head : heads) h.push_back(toJson(head, names));
-        results.push_back({{"image", path}, {"heads", h}});
+        results.push_back({{"image", path}, {"preprocess", toJson(prep.preprocess, prep.name)}, {"heads", h}});
         continue;
       }
       std::printf("%s\n", path.c_str());

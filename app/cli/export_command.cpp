@@ -138,8 +138,7 @@ int runExport(const std::vector<std::string>& argv) {
       {"--checkpoint", "--out", "--what", "--stride", "--start", "--end", "--shard", "--preprocess", "--size",
        "--device", "--weights", "--labels", "--colormap", "--cell", "--threads", "--model-threads"},
       {"--resume", "--quiet", "--recursive", "--no-video", "--bf16"});
-  if (args.positional().empty())
-    throw Error(usageLine("export"));
+  if (args.positional().empty()) throw Error(usageLine("export"));
   ExportOptions o;
   o.inputs = args.positional();
   o.out_dir = args.required("--out");
@@ -150,8 +149,6 @@ int runExport(const std::vector<std::string>& argv) {
   o.source.end_s = secondsValue(args, "--end", -1.0);
   if (o.source.end_s >= 0 && o.source.end_s <= o.source.start_s) throw Error("--end must be after --start");
   o.source.recursive = args.flag("--recursive");
-  o.preprocess = preprocessFrom(args);
-  o.preprocess_name = args.value("--preprocess", "imagenet");
   o.colormap = colormapFromName(args.value("--colormap", "viridis"));
   o.cell = args.intValue("--cell", 128, 8, 2048);
   o.pipeline.render_threads = args.intValue("--threads", 2, 1, 64);
@@ -159,6 +156,9 @@ int runExport(const std::vector<std::string>& argv) {
   if (args.has("--shard")) parseShard(args.value("--shard"), o);
 
   const std::string checkpoint = args.required("--checkpoint");
+  const InputPreparation prep = inputPreparationFrom(args, checkpoint);
+  o.preprocess = prep.preprocess;
+  o.preprocess_name = prep.name;
   RevColModel model = RevColModel::load(checkpoint, loadOptionsFrom(args, "--model-threads"));
   o.checkpoint_file = checkpoint;
   o.checkpoint_sha256 = sha256File(checkpoint);
@@ -169,6 +169,7 @@ int runExport(const std::vector<std::string>& argv) {
   o.stop = &g_stop;
   const bool quiet = args.flag("--quiet");
   const bool bar = !quiet && ::isatty(STDERR_FILENO);
+  if (!quiet && !prep.note.empty()) std::printf("%s\n", prep.note.c_str()), std::fflush(stdout);
   ExportSummary s;
   {
     ProgressBar progress;

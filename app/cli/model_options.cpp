@@ -1,7 +1,12 @@
 #include "model_options.h"
 
+#include <filesystem>
+
 #include "revcol/error.h"
 #include "revcol/image_io.h"
+#include "revcol/model_card.h"
+
+namespace fs = std::filesystem;
 
 namespace revcol::cli {
 
@@ -18,14 +23,21 @@ LoadOptions loadOptionsFrom(const Arguments& args, const std::string& threads_op
   return o;
 }
 
-ImagenetPreprocess preprocessFrom(const Arguments& args) {
+InputPreparation inputPreparationFrom(const Arguments& args, const std::string& checkpoint) {
   const std::string mode = args.value("--preprocess", "imagenet");
   const int size = args.intValue("--size", 224, 32, 4096);
-  if (mode == "imagenet") return officialImagenetEval(size);
+  if (mode == "imagenet") {
+    const int card = args.has("--preprocess") || args.has("--size") ? 0 : modelCardImageSize(checkpoint);
+    if (card == 0) return {officialImagenetEval(size), mode, ""};
+    const std::string side = std::to_string(card);
+    return {cardPreprocess(card), "model-card",
+            "input warped to " + side + " x " + side + ", the size the model card " +
+                fs::path(checkpoint).filename().string() + ".json names (--size or --preprocess overrides)"};
+  }
   if (mode == "none") {
     ImagenetPreprocess p;
     p.mode = ResizeMode::None;
-    return p;
+    return {p, mode, ""};
   }
   throw Error("--preprocess must be 'imagenet' or 'none', got '" + mode + "'");
 }

@@ -13,8 +13,15 @@ namespace revcol::cli {
 // from `threads_option` (0, the default: auto, see LoadOptions::threads; export names it --model-threads: its --threads
 // are renderers).
 LoadOptions loadOptionsFrom(const Arguments& args, const std::string& threads_option = "--threads");
-// --preprocess imagenet|none (default imagenet), --size N (224 default).
-ImagenetPreprocess preprocessFrom(const Arguments& args);
+// How an image is prepared: --preprocess imagenet|none and --size N (default: the official
+// transform at 224). With neither given, a model card beside the checkpoint (revcol/model_card.h)
+// warps images to the size the model was trained on, as RevCol Studio and revcol-live do.
+struct InputPreparation {
+  ImagenetPreprocess preprocess;
+  std::string name;  // "imagenet", "none" or "model-card", as summary.json and exports record it
+  std::string note;  // what the card decided, one line for the user; "" when no card did
+};
+InputPreparation inputPreparationFrom(const Arguments& args, const std::string& checkpoint);
 // Reads the image (any OpenCV format) and runs the preprocessing.
 FloatArray loadInput(const std::string& path, const ImagenetPreprocess& p);
 

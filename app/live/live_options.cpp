@@ -12,7 +12,7 @@ const char* kUsage =
     "  SOURCE                 webcam index (default 0), video file (looped) or image\n"
     "  --checkpoint CKPT      RevCol classification checkpoint (.pth)\n"
     "  --random-tiny          RevCol-T with random weights instead of a checkpoint\n"
-    "  --size N               network input side (default 224)\n"
+    "  --size N               network input side (default: the model card's size, else 224)\n"
     "  --threads N            CPU threads of the model (default 0: the cores not busy elsewhere)\n"
     "  --bf16                 MLPs in bfloat16 (faster where the CPU has it, ~1e-2 drift)\n"
     "  --fullscreen           start full screen (F toggles)\n"
@@ -58,6 +58,7 @@ std::optional<LiveOptions> parseLiveOptions(const std::vector<std::string>& args
       o.random_tiny = true;
     } else if (a == "--size") {
       o.input_size = toInt(a, value());
+      if (o.input_size < 32 || o.input_size > 2048) throw Error("--size must be between 32 and 2048");
     } else if (a == "--threads") {
       o.threads = toInt(a, value());
     } else if (a == "--bf16") {
@@ -90,7 +91,6 @@ std::optional<LiveOptions> parseLiveOptions(const std::vector<std::string>& args
   }
   if (o.checkpoint.empty() == !o.random_tiny)
     throw Error("give exactly one of --checkpoint CKPT and --random-tiny\n" + std::string(kUsage));
-  if (o.input_size < 32 || o.input_size > 2048) throw Error("--size must be between 32 and 2048");
   if (o.width < 320 || o.height < 240) throw Error("--window must be at least 320 x 240");
   if (o.frames < 0) throw Error("--frames must be >= 0");
   if (o.threads < 0 || o.threads > 1024) throw Error("--threads must be between 0 (auto) and 1024");

@@ -10,9 +10,9 @@ struct LiveOptions {
   std::string source = "0";  // webcam index, video file or image
   std::string checkpoint;
   bool random_tiny = false;
-  int input_size = 224;
-  int threads = 0;    // CPU threads of the model; 0 = the physical cores not busy elsewhere
-  bool bf16 = false;  // the backbone's MLPs in bfloat16 (RevCol-T: 1.7-1.8x faster on AMX here, README)
+  int input_size = 0;      // 0: the size a model card beside the checkpoint names (warped), else 224
+  int threads = 0;         // CPU threads of the model; 0 = the physical cores not busy elsewhere
+  bool bf16 = false;       // the backbone's MLPs in bfloat16 (RevCol-T: 1.7-1.8x faster on AMX here, README)
   std::string screenshot;  // save the framebuffer after `frames` frames, then exit
   int frames = 0;          // 0 = run until Esc; counted from the first frame that shows a result
   bool report_fps = false;

@@ -11,9 +11,16 @@
 #include "cell_colours.h"
 #include "revcol/class_labels.h"
 #include "revcol/error.h"
+#include "revcol/model_card.h"
 #include "revcol/preprocess.h"
 
 namespace revcol::live {
+
+ImagenetPreprocess inputPreprocess(const ModelSpec& spec) {
+  // As the studio and revcol-cli do: a model trained by revcol-train sees what it learnt on.
+  const int card = spec.input_size == 0 && !spec.random_tiny ? modelCardImageSize(spec.checkpoint) : 0;
+  return card > 0 ? cardPreprocess(card) : officialImagenetEval(spec.input_size > 0 ? spec.input_size : 224);
+}
 
 LiveWorker::LiveWorker(ModelSpec spec) : spec_(std::move(spec)) {
   thread_ = std::thread([this] { run(); });
@@ -94,8 +101,8 @@ void LiveWorker::run() {
     LoadOptions load;
     load.threads = spec_.threads;
     load.bf16 = spec_.bf16;
-    RevColModel model = spec_.random_tiny ? RevColModel::random(revcolTiny(), 0, load)
-                                          : RevColModel::load(spec_.checkpoint, load);
+    RevColModel model =
+        spec_.random_tiny ? RevColModel::random(revcolTiny(), 0, load) : RevColModel::load(spec_.checkpoint, load);
     std::vector<std::string> names = classNamesFor(model.info().architecture.num_classes);
     std::lock_guard<std::mutex> lock(mutex_);
     description_ = spec_.random_tiny ? "RevCol-T, random weights" : describe(model.info().architecture);
@@ -110,7 +117,7 @@ void LiveWorker::run() {
     return;
   }
 
-  const ImagenetPreprocess prep = officialImagenetEval(spec_.input_size);
+  const ImagenetPreprocess prep = inputPreprocess(spec_);
   uint64_t done_seq = 0;
   while (true) {
     cv::Mat frame;

@@ -15,16 +15,21 @@
 
 #include "app_state.h"
 #include "revcol/model.h"
+#include "revcol/preprocess.h"
 
 namespace revcol::live {
 
 struct ModelSpec {
   std::string checkpoint;  // empty with random_tiny
   bool random_tiny = false;
-  int input_size = 224;
-  int threads = 0;  // LoadOptions::threads
+  int input_size = 0;  // 0: the model card's size (revcol/model_card.h), warped; else the official 224 crop
+  int threads = 0;     // LoadOptions::threads
   bool bf16 = false;
 };
+
+// How frames are prepared for `spec`'s model: --size N is the official transform at N; without
+// it, the model card's warp (revcol/model_card.h), else the official 224.
+ImagenetPreprocess inputPreprocess(const ModelSpec& spec);
 
 // A coloured analysis, ready to upload.
 struct LiveResult {

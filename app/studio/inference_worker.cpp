@@ -2,13 +2,12 @@
 
 #include <QElapsedTimer>
 #include <algorithm>
-#include <fstream>
-#include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "revcol/class_labels.h"
 #include "revcol/error.h"
 #include "revcol/image_io.h"
+#include "revcol/model_card.h"
 
 namespace revcol::studio {
 namespace {
@@ -19,17 +18,6 @@ QString messageOf(const std::exception& e) {
     return "Out of memory: the model or its features do not fit. Try a smaller input, a smaller model, or close "
            "other programs.";
   return QString::fromStdString(e.what());
-}
-
-// "image_size" of CKPT.json beside the checkpoint, or 0. A card that cannot be read is ignored:
-// it only changes the default preprocessing.
-int cardImageSize(const std::string& checkpoint) {
-  std::ifstream in(checkpoint + ".json");
-  if (!in) return 0;
-  const nlohmann::json card = nlohmann::json::parse(in, nullptr, false);
-  if (card.is_discarded() || !card.contains("image_size") || !card["image_size"].is_number_integer()) return 0;
-  const int size = card["image_size"].get<int>();
-  return size >= 32 && size <= 4096 ? size : 0;
 }
 
 double msSince(const QElapsedTimer& t) { return double(t.nsecsElapsed()) / 1e6; }
@@ -50,11 +38,8 @@ QString FrameRequest::key() const {
 }
 
 FloatArray analysisInput(const cv::Mat& rgb, Task task, const AnalysisSettings& settings) {
-  ImagenetPreprocess imagenet = officialImagenetEval(settings.classification_size);
-  if (settings.warp_size > 0) {
-    imagenet.mode = ResizeMode::Warp;
-    imagenet.size = settings.warp_size;
-  }
+  const ImagenetPreprocess imagenet =
+      settings.warp_size > 0 ? cardPreprocess(settings.warp_size) : officialImagenetEval(settings.classification_size);
   if (task == Task::Classification || task == Task::Backbone) return preprocessImagenet(rgb, imagenet);
   // Dense tasks look at the whole frame: keep its aspect ratio instead of cropping the centre.
   const double scale = double(settings.dense_long_side) / std::max(rgb.cols, rgb.rows);
@@ -90,7 +75,7 @@ void InferenceWorker::loadModel(const QString& path, const LoadOptions& options)
     const std::string file = path.toStdString();
     LoadedModel loaded;
     loaded.options = options;
-    loaded.card_image_size = cardImageSize(file);
+    loaded.card_image_size = modelCardImageSize(file);
     task_ = checkpointTask(file);
     if (task_ == Task::Detection) {
       detector_.emplace(Detector::load(file, options));

@@ -139,3 +139,47 @@ TEST(Cli, ACommandWithoutItsInputsGivesItsUsageOnOneLine) {
   EXPECT_NE(msg.find("[--quiet] INPUT..."), std::string::npos) << msg;
   fs::remove(err);
 }
+
+TEST(Cli, AModelCardBesideTheCheckpointSetsTheInputSizeUnlessTheUserDoes) {
+  // A copy of the fixture with a card saying it was trained on 96 x 96 images.
+  const fs::path dir = fs::temp_directory_path() / "revcol_cli_card_test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path ckpt = dir / "carded.pth";
+  fs::copy_file(kCkpt, ckpt);
+  std::ofstream(ckpt.string() + ".json") << R"({"task": "classification", "image_size": 96})";
+
+  CliRun text = cli("classify --checkpoint " + ckpt.string() + " " + kImage);
+  ASSERT_EQ(text.status, 0);
+  EXPECT_EQ(text.out.rfind("input warped to 96 x 96, the size the model card carded.pth.json names", 0), 0u)
+      << text.out;
+
+  CliRun carded = cli("classify --json --checkpoint " + ckpt.string() + " " + kImage);
+  ASSERT_EQ(carded.status, 0);
+  auto c = nlohmann::json::parse(carded.out)[0]["preprocess"];
+  EXPECT_EQ(c["name"], "model-card");
+  EXPECT_EQ(c["resize"], "warp");
+  EXPECT_EQ(c["size"], 96);
+
+  // --size or --preprocess: the user's choice wins, and no note.
+  CliRun sized = cli("classify --json --size 224 --checkpoint " + ckpt.string() + " " + kImage);
+  ASSERT_EQ(sized.status, 0);
+  auto s = nlohmann::json::parse(sized.out)[0]["preprocess"];
+  EXPECT_EQ(s["name"], "imagenet");
+  EXPECT_EQ(s["resize"], "center_crop");
+  EXPECT_EQ(s["size"], 224);
+  CliRun none = cli("classify --preprocess none --checkpoint " + ckpt.string() + " " + kImage);
+  ASSERT_EQ(none.status, 0);
+  EXPECT_EQ(none.out.find("warped"), std::string::npos) << none.out;
+
+  // analyze feeds the model the warped image and records it.
+  const fs::path out = dir / "analysis";
+  CliRun a = cli("analyze --raw --checkpoint " + ckpt.string() + " --out " + out.string() + " " + kImage);
+  ASSERT_EQ(a.status, 0) << a.out;
+  EXPECT_NE(a.out.find("input warped to 96 x 96"), std::string::npos) << a.out;
+  auto summary = nlohmann::json::parse(readAll(out / "summary.json"));
+  EXPECT_EQ(summary["preprocess"]["name"], "model-card");
+  EXPECT_EQ(summary["preprocess"]["input_shape"], (std::vector<int64_t>{3, 96, 96}));
+  EXPECT_EQ(revcol::loadNpy((out / "raw" / "col0_level0.npy").string()).shape, (std::vector<int64_t>{16, 24, 24}));
+  fs::remove_all(dir);
+}

@@ -47,18 +47,6 @@ const char* colormapName(ColormapId c) {
   return "?";
 }
 
-const char* resizeName(ResizeMode m) {
-  switch (m) {
-    case ResizeMode::CenterCrop:
-      return "center_crop";
-    case ResizeMode::Warp:
-      return "warp";
-    case ResizeMode::None:
-      return "none";
-  }
-  return "?";
-}
-
 struct InputPlan {
   std::string input, name;
   SourceKind kind = SourceKind::Image;
@@ -155,15 +143,7 @@ class Exporter {
     return sha256Hex(f.dump()).substr(0, 16);
   }
 
-  json preprocessJson() const {
-    const ImagenetPreprocess& p = o_.preprocess;
-    return {{"name", o_.preprocess_name},
-            {"resize", resizeName(p.mode)},
-            {"size", p.size},
-            {"resize_shorter", p.resizeShorter},
-            {"mean", p.mean},
-            {"std", p.std}};
-  }
+  json preprocessJson() const { return toJson(o_.preprocess, o_.preprocess_name); }
 
   void plan() {
     const std::vector<std::string> names = exporter::inputNames(o_.inputs);

@@ -8,6 +8,28 @@ namespace revcol {
 const char* toString(Precision precision) { return precision == Precision::Float64 ? "fp64" : "fp32"; }
 const char* toString(ReconstructionMode mode) { return mode == ReconstructionMode::Chain ? "chain" : "step"; }
 
+namespace {
+
+const char* resizeName(ResizeMode m) {
+  switch (m) {
+    case ResizeMode::CenterCrop:
+      return "center_crop";
+    case ResizeMode::Warp:
+      return "warp";
+    case ResizeMode::None:
+      return "none";
+  }
+  return "?";
+}
+
+}  // namespace
+
+nlohmann::json toJson(const ImagenetPreprocess& p, const std::string& name) {
+  return {{"name", name},   {"resize", resizeName(p.mode)},
+          {"size", p.size}, {"resize_shorter", p.resizeShorter},
+          {"mean", p.mean}, {"std", p.std}};
+}
+
 nlohmann::json toJson(const ModelInfo& info) {
   const Architecture& a = info.architecture;
   return {
