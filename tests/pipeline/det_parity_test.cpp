@@ -73,6 +73,35 @@ Diff compare(const FloatArray& got, const FloatArray& ref) {
   return d;
 }
 
+// RPN proposals come sorted by score, and rows whose scores tie may come out in either order (the
+// order of equal keys in a sort is unspecified; the fast backbone's last-bit differences decide it).
+// Each reference row takes, among our rows within 16 places whose score is within 1e-5, the unused
+// one with the closest box; `reordered` counts the rows that moved.
+FloatArray alignTiedRows(const FloatArray& mine, const FloatArray& theirs, int* reordered) {
+  const int64_t n = theirs.shape.at(0), w = theirs.shape.at(1), score = w - 1;
+  FloatArray aligned = mine;
+  std::vector<bool> used(size_t(n), false);
+  *reordered = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t best = -1;
+    double best_distance = 0;
+    for (int64_t j = std::max<int64_t>(0, i - 16); j < std::min(n, i + 17); ++j) {
+      if (used[size_t(j)] || std::abs(mine.values[size_t(j * w + score)] - theirs.values[size_t(i * w + score)]) > 1e-5)
+        continue;
+      double distance = 0;
+      for (int64_t k = 0; k < score; ++k)
+        distance =
+            std::max(distance, double(std::abs(mine.values[size_t(j * w + k)] - theirs.values[size_t(i * w + k)])));
+      if (best < 0 || distance < best_distance) best = j, best_distance = distance;
+    }
+    if (best < 0) return mine;  // no tie explains this row: compare as it is
+    used[size_t(best)] = true;
+    if (best != i) ++*reordered;
+    std::copy_n(mine.values.begin() + best * w, w, aligned.values.begin() + i * w);
+  }
+  return aligned;
+}
+
 class DetParity : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -186,7 +215,11 @@ TEST_F(DetParity, BackboneFpnAndRpnTensors) {
   for (int l = 0; l < 5; ++l)
     expectClose("rpn.cls_score.l" + std::to_string(l), got("rpn.cls_score.l" + std::to_string(l)),
                 ref("rpn.cls_score.l" + std::to_string(l)));
-  expectClose("rpn.proposals", got("rpn.proposals"), ref("rpn.proposals"));
+  int reordered = 0;
+  const FloatArray proposals = alignTiedRows(got("rpn.proposals"), ref("rpn.proposals"), &reordered);
+  std::printf("  rpn.proposals: %d rows of tied scores in the other order\n", reordered);
+  EXPECT_LE(reordered, 8);
+  expectClose("rpn.proposals", proposals, ref("rpn.proposals"));
 }
 
 TEST_F(DetParity, CascadeStageOutputs) {
