@@ -21,6 +21,7 @@
 #include "analysis_pass.h"
 #include "nn/cpu_runtime.h"
 #include "nn/onednn.h"
+#include "nn/fast_gelu.h"
 #include "nn/fast_revcol.h"
 #include "nn/weights.h"
 
@@ -155,8 +156,8 @@ const std::string kHaswellBlas = "OPENBLAS_CORETYPE=Haswell";
 double official(const Options& o, const std::string& environment, const std::string& what, int64_t h, int64_t w,
                 int reps, int threads = 0) {
   if (o.official.empty()) return -1;
-  std::string cmd = environment + (environment.empty() ? "" : " ") + o.python + " " + o.official + " --what " +
-                    what + " --height " + std::to_string(h) + " --width " + std::to_string(w) + " --reps " +
+  std::string cmd = environment + (environment.empty() ? "" : " ") + o.python + " " + o.official + " --what " + what +
+                    " --height " + std::to_string(h) + " --width " + std::to_string(w) + " --reps " +
                     std::to_string(reps) + (threads > 0 ? " --threads " + std::to_string(threads) : "");
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return -1;
@@ -193,7 +194,9 @@ double median(std::vector<double> v) {
 struct Rounds {
   std::vector<double> ms;
   void add(double v) { ms.push_back(v); }
-  bool missing() const { return ms.empty() || std::any_of(ms.begin(), ms.end(), [](double v) { return v < 0; }); }
+  bool missing() const {
+    return ms.empty() || std::any_of(ms.begin(), ms.end(), [](double v) { return v < 0; });
+  }
   double median() const { return missing() ? -1 : ::median(ms); }
 };
 
@@ -367,8 +370,7 @@ int main(int argc, char** argv) {
         "backbone %.2f GFLOP at 224 x 224\n",
         o.threads ? std::to_string(o.threads).c_str() : "auto", default_threads, flops / 1e9);
     std::printf("\n  %-46s %10s\n", "RevCol-T 224 x 224, batch 1, fp32", "ms/image");
-    row("fp32 GEMM 2048^3, oneDNN matmul, all cores", gemm_ms,
-        (std::to_string(int(peak)) + " GFLOP/s = peak").c_str());
+    row("fp32 GEMM 2048^3, oneDNN matmul, all cores", gemm_ms, (std::to_string(int(peak)) + " GFLOP/s = peak").c_str());
     row("official-style eager, default malloc", off_default, "(python3-torch, its default threads)");
     row("official-style eager, GLIBC_TUNABLES malloc", off_tuned, "(python3-torch, its default threads)");
     row("official-style eager, default malloc, Haswell", off_pinned, "(OPENBLAS_CORETYPE=Haswell)");
@@ -405,6 +407,43 @@ int main(int argc, char** argv) {
     ratio("model(x) vs our classify", off_model, fast_ms, "x  (what each runs to classify)");
     ratio("bf16 speed-up vs official tuned", off_tuned, bf16_ms, "x  (target >= 2.5)");
     ratio("analysis pass / fast forward", analysis_ms, fast_ms, "   (target <= 2.2)");
+
+    // The MLPs' GELU as a pass of its own (the default where the CPU has AVX-512) against fused into
+    // oneDNN's pwconv1: the same weights in one process, timed in alternating pairs, since the two
+    // are 2-4 % apart and separate runs on this host drift by more.
+    if (revcol::fast::geluPassAvailable()) {
+      revcol::RevColNet net(tiny);
+      revcol::randomizeWeights(*net, 0);
+      net->eval();
+      revcol::FastRevColNet pass(*net, /*bf16=*/false, /*gelu_pass=*/true), fused(*net, false, false);
+      torch::InferenceMode guard;
+      auto x = torch::randn({1, 3, 224, 224});
+      revcol::ForwardOptions classify;
+      classify.decoders = false;
+      auto timed = [&](revcol::FastRevColNet& net_path) {
+        revcol::configureCpuThreads(o.threads);  // what the facade does before each call
+        const auto t0 = std::chrono::steady_clock::now();
+        net_path.forward(x, classify);
+        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      };
+      timed(pass), timed(fused);
+      std::vector<double> pass_ms, fused_ms, each;
+      const int pairs = 8 * o.reps;
+      for (int i = 0; i < pairs; ++i) {
+        double p = 0, f = 0;
+        if (i % 2) {  // either goes first in half the pairs
+          p = timed(pass), f = timed(fused);
+        } else {
+          f = timed(fused), p = timed(pass);
+        }
+        pass_ms.push_back(p), fused_ms.push_back(f), each.push_back(f / p);
+      }
+      std::printf("\n  %-46s %10s\n", "RevCol-T 224 x 224, the MLPs' GELU", "ms/image");
+      row("ours, GELU pass after pwconv1 (default)", median(pass_ms));
+      row("ours, GELU fused into pwconv1 (oneDNN)", median(fused_ms));
+      ratio("fused / pass", median(each), 1,
+            ("x  (median of " + std::to_string(pairs) + " alternating pairs)").c_str());
+    }
 
     if (o.det) {
       // Detection resolution: the backbone alone (c0..c3 of the last column), 800 x 1216.

@@ -65,13 +65,10 @@ RevColNet build(const Case& c) {
 
 class FastPath : public ::testing::TestWithParam<Case> {};
 
-TEST_P(FastPath, EqualsThePlainPathOnEveryLevelOfEveryColumn) {
-  const Case& c = GetParam();
-  configureCpuThreads(c.threads);
-  torch::NoGradGuard no_grad;
-  RevColNet net = build(c);
-  net->eval();
-  FastRevColNet fast(*net);
+// Every comparison for one fast path of `net`, the plain path being the reference.
+void expectFastEqualsPlain(const Case& c, RevColNet& net, bool gelu_pass) {
+  FastRevColNet fast(*net, /*bf16=*/false, gelu_pass);
+  const char* gelu = gelu_pass ? "GELU pass" : "fused GELU";
   torch::manual_seed(3);
   auto input = torch::randn({1, 3, c.height, c.width});
 
@@ -141,10 +138,24 @@ TEST_P(FastPath, EqualsThePlainPathOnEveryLevelOfEveryColumn) {
   }
   // The inversion's figure shows the margin left under the tolerance (it magnifies rounding).
   if (c.compare_inverse)
-    std::printf("%s: %zu columns, worst relative L2 %.3g, inversion %.3g\n", c.name, plain.size(), worst,
+    std::printf("%s, %s: %zu columns, worst relative L2 %.3g, inversion %.3g\n", c.name, gelu, plain.size(), worst,
                 worst_inverse);
   else
-    std::printf("%s: %zu columns, worst relative L2 %.3g\n", c.name, plain.size(), worst);
+    std::printf("%s, %s: %zu columns, worst relative L2 %.3g\n", c.name, gelu, plain.size(), worst);
+}
+
+// Both forms of the MLPs' GELU (the pass needs AVX-512; the fused one runs everywhere).
+TEST_P(FastPath, EqualsThePlainPathOnEveryLevelOfEveryColumn) {
+  const Case& c = GetParam();
+  configureCpuThreads(c.threads);
+  torch::NoGradGuard no_grad;
+  RevColNet net = build(c);
+  net->eval();
+  for (bool gelu_pass : {true, false}) {
+    if (gelu_pass && !fast::geluPassAvailable()) continue;
+    SCOPED_TRACE(gelu_pass ? "GELU pass" : "fused GELU");
+    expectFastEqualsPlain(c, net, gelu_pass);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -26,12 +26,11 @@ at::Tensor Patchify::operator()(const at::Tensor& nhwc) const {
 
 Block Block::fromWeights(const at::Tensor& dw_weight, const at::Tensor& dw_bias, LayerNorm norm, const at::Tensor& w1,
                          const at::Tensor& b1, const at::Tensor& w2, const at::Tensor& b2, const at::Tensor& gamma,
-                         bool bf16) {
+                         bool bf16, bool gelu_pass) {
   Block b;
   b.dwconv = DepthwiseConv(dw_weight, dw_bias);
   b.norm = std::move(norm);
-  // bf16 keeps the fused GELU: it writes the hidden map in bfloat16 directly.
-  b.gelu_pass = !bf16 && geluPassAvailable();
+  b.gelu_pass = gelu_pass && !bf16;
   b.pwconv1 =
       Linear(w1.t(), b1, b.gelu_pass ? Linear::Epilogue::None : Linear::Epilogue::Gelu, bf16, /*out_bf16=*/true);
   b.pwconv2 = Linear((w2 * gamma.unsqueeze(1)).t(), b2 * gamma, Linear::Epilogue::Accumulate, bf16);

@@ -29,10 +29,10 @@ class Weights {
 
 fast::LayerNorm norm(const Weights& w, const std::string& p) { return {w(p + ".weight"), w(p + ".bias")}; }
 
-fast::Block block(const Weights& w, const std::string& p, bool bf16) {
+fast::Block block(const Weights& w, const std::string& p, bool bf16, bool gelu_pass) {
   return fast::Block::fromWeights(w(p + ".dwconv.weight"), w(p + ".dwconv.bias"), norm(w, p + ".norm"),
                                   w(p + ".pwconv1.weight"), w(p + ".pwconv1.bias"), w(p + ".pwconv2.weight"),
-                                  w(p + ".pwconv2.bias"), w(p + ".gamma"), bf16);
+                                  w(p + ".pwconv2.bias"), w(p + ".gamma"), bf16, gelu_pass);
 }
 
 // A 1x1 convolution (out x in x 1 x 1) as a product over NHWC rows: a patch product of 1 x 1 patches.
@@ -41,7 +41,7 @@ fast::Linear pointwise(const Weights& w, const std::string& p) {
 }
 
 // ImageDecoderImpl's parameters (nn/modules.cpp) under `p` ("decoder_blocks.k").
-fast::ImageDecoder decoder(const Weights& w, const std::string& p, bool simple) {
+fast::ImageDecoder decoder(const Weights& w, const std::string& p, bool simple, bool gelu_pass) {
   fast::ImageDecoder d;
   if (simple) {
     d.in_norm = norm(w, p + ".projback.0");
@@ -52,7 +52,7 @@ fast::ImageDecoder decoder(const Weights& w, const std::string& p, bool simple) 
   for (int i = 0; i < 3; ++i) {
     const std::string s = std::to_string(i);
     d.stages.push_back({{pointwise(w, p + ".proj_layers." + s + ".0"), norm(w, p + ".proj_layers." + s + ".1")},
-                        block(w, p + ".normal_layers." + s + ".0", /*bf16=*/false)});
+                        block(w, p + ".normal_layers." + s + ".0", /*bf16=*/false, gelu_pass)});
   }
   d.projback = pointwise(w, p + ".projback.0");
   d.shuffle = 4;
@@ -73,7 +73,7 @@ bool FastRevColNet::supports(const RevColNetImpl& net) {
   return true;
 }
 
-FastRevColNet::FastRevColNet(RevColNetImpl& net, bool bf16)
+FastRevColNet::FastRevColNet(RevColNetImpl& net, bool bf16, bool gelu_pass)
     : head_columns_(headColumns(net.architecture())), decoder_columns_(decoderColumns(net.architecture())) {
   if (!supports(net)) throw Error("the fast path runs float32 networks on the CPU only");
   const Architecture& arch = net.architecture();
@@ -98,20 +98,20 @@ FastRevColNet::FastRevColNet(RevColNetImpl& net, bool bf16)
       lv.has_up2 = w.has(p + ".fusion.up2.channel_reschedule.0.weight");
       if (lv.has_up2) lv.up2 = up(w, p + ".fusion.up2");
       for (int64_t b = 0; b < arch.layers[l]; ++b)
-        lv.blocks.push_back(block(w, p + ".blocks." + std::to_string(b), bf16));
+        lv.blocks.push_back(block(w, p + ".blocks." + std::to_string(b), bf16, gelu_pass));
     }
     columns_.push_back(std::move(col));
   }
   // The classification heads: "cls" (one head) or "cls_blocks.k" (intermediate supervision).
   for (size_t k = 0; k < head_columns_.size(); ++k) {
-    const std::string p =
-        arch.head == HeadKind::SingleCls ? std::string("cls.classifier") : "cls_blocks." + std::to_string(k) + ".classifier";
+    const std::string p = arch.head == HeadKind::SingleCls ? std::string("cls.classifier")
+                                                           : "cls_blocks." + std::to_string(k) + ".classifier";
     heads_.push_back(
         {norm(w, p + ".0"), fast::Linear(w(p + ".1.weight").t(), w(p + ".1.bias"), fast::Linear::Epilogue::None)});
   }
   for (size_t k = 0; k < decoder_columns_.size(); ++k)
     decoders_.push_back(
-        decoder(w, "decoder_blocks." + std::to_string(k), arch.decoder == DecoderKind::SimDecoder));
+        decoder(w, "decoder_blocks." + std::to_string(k), arch.decoder == DecoderKind::SimDecoder, gelu_pass));
 }
 
 // Global average pool + LayerNorm + Linear (the plain Classifier) on an NHWC map.
@@ -216,7 +216,8 @@ bool agrees(RevColNetImpl& net, FastRevColNet& fast, double tolerance) {
   auto input = torch::randn({1, 3, 64, 64}, at::detail::createCPUGenerator(0x5eed), torch::kFloat32);
   std::vector<Levels> plain, quick;
   ForwardOptions opts;
-  const ForwardResult want = net.forward(input, opts, [&](const ColumnOutput& o) { return plain.push_back(o.c), true; });
+  const ForwardResult want =
+      net.forward(input, opts, [&](const ColumnOutput& o) { return plain.push_back(o.c), true; });
   ForwardResult got;
   try {
     got = fast.forward(input, opts, [&](const ColumnOutput& o) { return quick.push_back(o.c), true; });

@@ -8,6 +8,7 @@
 // Feature maps in and out are N x C x H x W tensors with channels-last strides (permuted views of
 // NHWC storage): they work wherever a contiguous NCHW tensor does.
 #include "nn/fast_decoder.h"
+#include "nn/fast_gelu.h"
 #include "nn/fast_ops.h"
 #include "nn/revcol_net.h"
 
@@ -23,8 +24,10 @@ class FastRevColNet {
   // Copies the weights it needs: the network may be used or freed afterwards. CPU float32
   // networks only.
   // bf16: the ConvNeXt MLPs (~90 % of the arithmetic) multiply in bfloat16 (off by default; it
-  // drifts ~1e-2 relative from float32, see revcol-bench).
-  explicit FastRevColNet(RevColNetImpl& net, bool bf16 = false);
+  // drifts ~1e-2 relative from float32, see revcol-bench). gelu_pass: the MLPs' GELU as a pass of
+  // its own (fast_gelu.h; 2-4 % faster where the CPU has AVX-512) or fused into oneDNN's product
+  // (tests and revcol-bench run both).
+  explicit FastRevColNet(RevColNetImpl& net, bool bf16 = false, bool gelu_pass = fast::geluPassAvailable());
 
   static bool supports(const RevColNetImpl& net);
 
@@ -66,7 +69,7 @@ class FastRevColNet {
   fast::LayerNorm stem_norm_;
   std::vector<Column> columns_;
   std::vector<int> head_columns_, decoder_columns_;
-  std::vector<Head> heads_;  // in head order; empty for a backbone without heads
+  std::vector<Head> heads_;                   // in head order; empty for a backbone without heads
   std::vector<fast::ImageDecoder> decoders_;  // in decoder order, one per decoder_columns_ entry
 };
 
