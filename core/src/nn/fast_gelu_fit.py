@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Fits the GELU pass's polynomial table (fast_gelu.cpp, kPhiCoefficients) and prints it as C++.
+
+Phi(-t) = erfc(t / sqrt 2) / 2 on the 16 pieces [i h, (i + 1) h) of [0, 6), h = 6 / 16: a degree-5
+polynomial in u = t - i h per piece, least squares in float64 on 4001 Chebyshev nodes of the piece.
+Also prints the GELU's worst absolute error over [-12, 12] with the table rounded to float32 and
+evaluated in float32 as the kernel does (2.39e-7: float32 rounding, not the fit, sets it).
+
+Run with Debian's python3-torch: python3 core/src/nn/fast_gelu_fit.py
+"""
+import math
+
+import torch
+
+torch.set_default_dtype(torch.float64)
+PIECES, DEGREE, END = 16, 5, 6.0
+H = END / PIECES
+
+
+def phi_of_minus(t):
+    return 0.5 * torch.special.erfc(t / math.sqrt(2))
+
+
+def fit():
+    n = 4001
+    u = H / 2 * (1 - torch.cos(math.pi * (torch.arange(n) + 0.5) / n))
+    powers = torch.stack([u**d for d in range(DEGREE, -1, -1)], dim=1)
+    columns = []
+    for i in range(PIECES):
+        y = phi_of_minus(u + i * H).unsqueeze(1)
+        columns.append(torch.linalg.lstsq(powers, y).solution.squeeze(1))
+    return torch.stack(columns, dim=1)  # (DEGREE + 1) x PIECES, highest degree first
+
+
+def gelu_error(table):
+    c = table.float()
+    x = torch.linspace(-12, 12, 4000001, dtype=torch.float32)
+    t = x.abs()
+    piece = torch.clamp((t * (PIECES / END)).to(torch.int32), max=PIECES - 1).long()
+    u = t - piece.float() * H
+    q = c[0][piece]
+    for d in range(1, DEGREE + 1):
+        q = q * u + c[d][piece]
+    r = torch.where(t < END, x * q, torch.zeros_like(x))
+    gelu = torch.where(x >= 0, x - r, r)
+    exact = x.double() * (1 - phi_of_minus(x.double()))
+    return (gelu.double() - exact).abs().max().item()
+
+
+def main():
+    table = fit()
+    print("alignas(64) const float kPhiCoefficients[%d][%d] = {" % (DEGREE + 1, PIECES))
+    for row in table.tolist():
+        print("    {" + ", ".join("%.9ef" % v for v in row) + "},")
+    print("};")
+    print("// GELU max |error| over [-12, 12], float32: %.3g" % gelu_error(table))
+
+
+if __name__ == "__main__":
+    main()
