@@ -26,6 +26,11 @@ int roundTo32(double v) { return std::max(32, int(std::lround(v / 32.0)) * 32); 
 
 }  // namespace
 
+bool hasFloat64(const AnalysisJobResult& result) {
+  const auto& r = result.analysis.reconstructions;
+  return std::any_of(r.begin(), r.end(), [](const Reconstruction& x) { return x.precision == Precision::Float64; });
+}
+
 QString FrameRequest::key() const {
   switch (kind) {
     case SourceKind::Webcam:
@@ -152,7 +157,7 @@ void InferenceWorker::analyze(quint64 id, const FrameRequest& frame, const Analy
     result->frame_rgb = decode(frame);
     result->input = analysisInput(result->frame_rgb, task_, settings);
     AnalysisOptions options;
-    options.precisions = {Precision::Float32, Precision::Float64};
+    options.precisions = {Precision::Float32};
     options.modes = {ReconstructionMode::Step, ReconstructionMode::Chain};
     options.progress = [this, id](int done, int total) {
       emit progress(id, done, total);
@@ -175,6 +180,36 @@ void InferenceWorker::analyze(quint64 id, const FrameRequest& frame, const Analy
     result->task_milliseconds = msSince(task_timer);
     result->milliseconds = msSince(timer);
     emit analysisReady(result);
+  } catch (const std::exception& e) {
+    if (id >= latest_.load())
+      emit failed(messageOf(e));
+    else
+      emit dropped(id);
+  }
+}
+
+void InferenceWorker::addFloat64(quint64 id, std::shared_ptr<const AnalysisJobResult> base) {
+  if (id < latest_.load() || !model_ || !base) {
+    emit dropped(id);
+    return;
+  }
+  QElapsedTimer timer;
+  timer.start();
+  try {
+    AnalysisOptions options;
+    options.features = options.added_maps = options.decoders = false;
+    options.precisions = {Precision::Float64};
+    options.modes = {ReconstructionMode::Step, ReconstructionMode::Chain};
+    options.progress = [this, id](int done, int total) {
+      emit progress(id, done, total);
+      return id >= latest_.load();
+    };
+    AnalysisResult float64 = model_->analyze(base->input, options);
+    auto result = std::make_shared<AnalysisJobResult>(*base);
+    result->id = id;
+    for (Reconstruction& r : float64.reconstructions) result->analysis.reconstructions.push_back(std::move(r));
+    result->float64_milliseconds = msSince(timer);
+    emit float64Ready(result);
   } catch (const std::exception& e) {
     if (id >= latest_.load())
       emit failed(messageOf(e));

@@ -64,7 +64,11 @@ struct AnalysisJobResult {
   SegmentationOutput segmentation;         // segmentation checkpoints
   double milliseconds = 0;                 // the whole job
   double task_milliseconds = 0;            // detection / segmentation alone
+  double float64_milliseconds = 0;         // the float64 reconstructions, added by a job of their own
 };
+
+// Whether `result` holds the float64 reconstructions yet (InferenceWorker::addFloat64).
+bool hasFloat64(const AnalysisJobResult& result);
 
 // A set of images for the CKA heat maps: files, and per file a label index (-1: none).
 struct CkaRequest {
@@ -124,7 +128,13 @@ class InferenceWorker : public QObject {
   void loadModel(const QString& path, const revcol::LoadOptions& options);
   // Counts the frames of a video (decoding, so off the GUI thread) and keeps it open for analyze().
   void openVideo(const QString& path);
+  // The analysis with float32 reconstructions (step and chain). The float64 ones, ~10x slower
+  // (plain modules in float64: 1.3 s of 1.44 s for RevCol-T at 224 x 224), come from addFloat64,
+  // which the window asks for when it is not playing, so playback runs at the float32 pace.
   void analyze(quint64 id, const revcol::studio::FrameRequest& frame, const revcol::studio::AnalysisSettings& settings);
+  // `base` with its float64 step and chain reconstructions added. Ends in float64Ready, failed or
+  // dropped (superseded by any newer request, also while it runs).
+  void addFloat64(quint64 id, std::shared_ptr<const revcol::studio::AnalysisJobResult> base);
   // Features of every image (ImageNet eval transform, so all have one size), then CKA. Ends in
   // ckaReady, failed or dropped like analyze().
   void computeCka(quint64 id, const revcol::studio::CkaRequest& request,
@@ -139,6 +149,7 @@ class InferenceWorker : public QObject {
   void modelLoaded(const revcol::studio::LoadedModel& model, double milliseconds);
   void videoOpened(const QString& path, qint64 frames, double fps);
   void analysisReady(std::shared_ptr<const revcol::studio::AnalysisJobResult> result);
+  void float64Ready(std::shared_ptr<const revcol::studio::AnalysisJobResult> result);
   void ckaReady(std::shared_ptr<const revcol::studio::CkaJobResult> result);
   void ablationReady(std::shared_ptr<const revcol::studio::AblationJobResult> result);
   // A stale analysis request was skipped or cancelled. Every analyze() call ends in exactly one of

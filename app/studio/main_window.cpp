@@ -107,6 +107,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), cache_(cacheBudge
   connect(worker_, &InferenceWorker::modelLoaded, this, &MainWindow::showModel);
   connect(worker_, &InferenceWorker::videoOpened, this, &MainWindow::onVideoOpened);
   connect(worker_, &InferenceWorker::analysisReady, this, &MainWindow::onAnalysisReady);
+  connect(worker_, &InferenceWorker::float64Ready, this, &MainWindow::onFloat64Ready);
   connect(worker_, &InferenceWorker::dropped, this, [this](quint64) { finishJob(); });
   connect(worker_, &InferenceWorker::failed, this, [this](const QString& m) {
     showError(m);
@@ -149,6 +150,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), cache_(cacheBudge
   connect(player_, &widgets::PlayerBar::frameRequested, this, &MainWindow::showPosition);
   connect(player_, &widgets::PlayerBar::playingChanged, this, [this](bool playing) {
     if (!playing) {
+      requestFloat64IfShownLacksIt();
       if (pending_ == 0) emit becameIdle();
       return;
     }

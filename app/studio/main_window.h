@@ -140,6 +140,9 @@ class MainWindow : public QMainWindow {
   void requestAnalysis(const FrameRequest& frame);
   void onVideoOpened(const QString& path, qint64 frames, double fps);
   void onAnalysisReady(std::shared_ptr<const AnalysisJobResult> result);
+  // The float64 reconstructions of the result shown, when it lacks them and nothing plays.
+  void requestFloat64IfShownLacksIt();
+  void onFloat64Ready(std::shared_ptr<const AnalysisJobResult> result);
   void advancePlayback();
   void scheduleAdvance();
   void recordSummary(int position, const AnalysisJobResult& result);
@@ -188,6 +191,7 @@ class MainWindow : public QMainWindow {
   QElapsedTimer since_frame_shown_;
   QTimer* advance_timer_ = nullptr;  // playback: when to show the next frame
   std::shared_ptr<const AnalysisJobResult> result_;
+  quint64 float64_id_ = ~quint64(0);  // the last addFloat64 request (none yet)
 
   widgets::ImageView* input_view_ = nullptr;
   widgets::PlayerBar* player_ = nullptr;

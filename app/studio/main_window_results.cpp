@@ -37,6 +37,8 @@ void MainWindow::showResult(std::shared_ptr<const AnalysisJobResult> result) {
   QString time = QString("analysis %1 ms").arg(result->milliseconds - result->task_milliseconds, 0, 'f', 0);
   if (model_.task == Task::Detection || model_.task == Task::Segmentation)
     time += QString(", %1 %2 ms").arg(toString(model_.task)).arg(result->task_milliseconds, 0, 'f', 0);
+  if (result->float64_milliseconds > 0)
+    time += QString(", float64 reconstruction %1 ms").arg(result->float64_milliseconds, 0, 'f', 0);
   status_time_->setText(time);
   showPredictions();
   updateErrorPlot();

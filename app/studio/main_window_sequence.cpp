@@ -31,6 +31,7 @@ void MainWindow::showPosition(int position) {
     showResult(cached);
     emit frameShown(position);
     if (player_->playing()) scheduleAdvance();
+    requestFloat64IfShownLacksIt();  // a frame analysed during playback
     return;
   }
   if (model_ready_) {
@@ -93,13 +94,32 @@ void MainWindow::onAnalysisReady(std::shared_ptr<const AnalysisJobResult> result
     showResult(result);
     emit frameShown(position_);
     if (player_->playing()) scheduleAdvance();
+    requestFloat64IfShownLacksIt();  // before finishJob: the window is idle only once it is there
   }
+  finishJob();
+}
+
+void MainWindow::requestFloat64IfShownLacksIt() {
+  if (!result_ || !model_ready_ || player_->playing() || hasFloat64(*result_)) return;
+  if (float64_id_ + 1 == next_id_) return;  // asked for already, and nothing requested since
+  const quint64 id = next_id_++;
+  float64_id_ = id;
+  worker_->supersede(id);
+  startJob();
+  QMetaObject::invokeMethod(
+      worker_, [w = worker_, id, base = result_]() { w->addFloat64(id, base); }, Qt::QueuedConnection);
+}
+
+void MainWindow::onFloat64Ready(std::shared_ptr<const AnalysisJobResult> result) {
+  cache_.put(result->frame.key(), result);
+  // Still the frame on screen (nothing requested since): show its float64 curves.
+  if (result->id + 1 == next_id_ && result_ && result_->frame.key() == result->frame.key()) showResult(result);
   finishJob();
 }
 
 void MainWindow::setPlaying(bool playing) {
   if (!playing && advance_timer_) advance_timer_->stop();
-  player_->setPlaying(playing);  // starting emits playingChanged, which advances
+  player_->setPlaying(playing);  // emits playingChanged: starting advances, pausing completes float64
 }
 
 void MainWindow::scheduleAdvance() {

@@ -7,7 +7,9 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/videoio.hpp>
 
+#include "inference_worker.h"
 #include "main_window.h"
+#include "revcol_widgets/error_plot.h"
 #include "revcol_widgets/player_bar.h"
 #include "revcol_widgets/timeline_plot.h"
 #include "window_wait.h"
@@ -114,6 +116,41 @@ TEST(StudioSequence, VideoPlaysToTheEndCachingEveryFrameAndScrubsBackInstantly) 
   EXPECT_EQ(w.analysesRequested(), analysed);
   // Frames differ, so their results do too.
   EXPECT_NE(w.lastResult()->analysis.heads.back().logits, last->analysis.heads.back().logits);
+}
+
+TEST(StudioSequence, PlaybackLeavesFloat64OutAndPausingOnAFrameCompletesIt) {
+  const QString video = writeVideo(freshDir("revcol_studio_video_float64"), 4);
+  MainWindow w;
+  w.show();
+  ASSERT_TRUE(openAndWait(w, kCheckpoint, video));
+  // A frame analysed while nothing plays gets its float64 reconstructions before the window idles.
+  EXPECT_TRUE(revcol::studio::hasFloat64(*w.lastResult()));
+  EXPECT_EQ(w.errorPlot()->seriesCount(), 8);  // 4 levels x (fp32, fp64)
+
+  w.setPlaying(true);
+  ASSERT_TRUE(waitFor([&]() { return !w.player()->playing(); }, 120000)) << "playback never stopped";
+  ASSERT_TRUE(waitFor([&]() { return w.idle(); }, 60000));
+  // Where playback stopped, float64 follows.
+  EXPECT_EQ(w.lastResult()->frame.index, 3);
+  EXPECT_TRUE(revcol::studio::hasFloat64(*w.lastResult()));
+  const int analysed = w.analysesRequested();
+
+  // A frame played through was analysed in float32 only: shown from the cache at once, then
+  // completed in float64 without analysing the frame again.
+  w.showPosition(1);
+  EXPECT_EQ(w.lastResult()->frame.index, 1);
+  EXPECT_FALSE(revcol::studio::hasFloat64(*w.lastResult()));
+  EXPECT_EQ(w.errorPlot()->seriesCount(), 4);
+  ASSERT_TRUE(waitFor([&]() { return w.idle() && revcol::studio::hasFloat64(*w.lastResult()); }, 60000));
+  EXPECT_EQ(w.lastResult()->frame.index, 1);
+  EXPECT_EQ(w.errorPlot()->seriesCount(), 8);
+  EXPECT_EQ(w.analysesRequested(), analysed);
+  // And the cache now holds the completed result: back on it, nothing more runs.
+  w.showPosition(2);
+  ASSERT_TRUE(waitFor([&]() { return w.idle() && w.lastResult()->frame.index == 2; }, 60000));
+  w.showPosition(1);
+  EXPECT_TRUE(revcol::studio::hasFloat64(*w.lastResult()));
+  EXPECT_TRUE(w.idle());
 }
 
 TEST(StudioSequence, MissingInputAndAbsentCameraAreMessagesNotCrashes) {
