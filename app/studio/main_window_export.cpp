@@ -165,7 +165,8 @@ bool MainWindow::exportTo(ExportKind kind, const QString& path) {
       case ExportKind::ErrorPlot:
         saveFigure(out, error_plot_->render(900, 520), "reconstruction_errors", p,
                    {{"mode", modeName(error_mode_->currentIndex()).toStdString()},
-                    {"precisions", {"fp32", "fp64"}},
+                    {"precisions",
+                     hasFloat64(*result_) ? nlohmann::json::array({"fp32", "fp64"}) : nlohmann::json::array({"fp32"})},
                     {"y", "relative L2 error of the recovered column (log)"}});
         break;
       case ExportKind::AlphaPlot:

@@ -64,6 +64,8 @@ TEST(StudioExport, FiguresCarrySidecarsAndDataMatchesTheResult) {
     EXPECT_EQ(side["input"], (kData + "/cls/cls_input_224.png").toStdString());
     EXPECT_EQ(side["preprocess"]["input_shape"], (std::vector<int64_t>{3, 224, 224}));
   }
+  // The reconstruction plot names the precisions it draws (fp64 arrives with the completed result).
+  EXPECT_EQ(readJson(dir / "errors.json")["precisions"], nlohmann::json::array({"fp32", "fp64"}));
   const nlohmann::json cell = readJson(dir / "cell.json");
   EXPECT_EQ(cell["figure"], "cell");
   EXPECT_EQ(cell["column"], 2);
