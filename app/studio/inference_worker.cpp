@@ -117,6 +117,20 @@ void InferenceWorker::openVideo(const QString& path) {
   }
 }
 
+std::function<bool(int, int)> InferenceWorker::analysisProgress(quint64 id) {
+  return [this, id](int done, int total) {
+    emit progress(id, done, total);
+    return id >= latest_.load();
+  };
+}
+
+void InferenceWorker::endInError(quint64 id, const std::atomic<quint64>& latest, const std::exception& e) {
+  if (id >= latest.load())
+    emit failed(messageOf(e));
+  else
+    emit dropped(id);
+}
+
 cv::Mat InferenceWorker::decode(const FrameRequest& frame) {
   const std::string path = frame.path.toStdString();
   switch (frame.kind) {
@@ -159,10 +173,7 @@ void InferenceWorker::analyze(quint64 id, const FrameRequest& frame, const Analy
     AnalysisOptions options;
     options.precisions = {Precision::Float32};
     options.modes = {ReconstructionMode::Step, ReconstructionMode::Chain};
-    options.progress = [this, id](int done, int total) {
-      emit progress(id, done, total);
-      return id >= latest_.load();
-    };
+    options.progress = analysisProgress(id);
     result->analysis = model_->analyze(result->input, options);
     if (id < latest_.load()) {
       emit dropped(id);
@@ -181,10 +192,7 @@ void InferenceWorker::analyze(quint64 id, const FrameRequest& frame, const Analy
     result->milliseconds = msSince(timer);
     emit analysisReady(result);
   } catch (const std::exception& e) {
-    if (id >= latest_.load())
-      emit failed(messageOf(e));
-    else
-      emit dropped(id);
+    endInError(id, latest_, e);
   }
 }
 
@@ -200,10 +208,7 @@ void InferenceWorker::addFloat64(quint64 id, std::shared_ptr<const AnalysisJobRe
     options.features = options.added_maps = options.decoders = false;
     options.precisions = {Precision::Float64};
     options.modes = {ReconstructionMode::Step, ReconstructionMode::Chain};
-    options.progress = [this, id](int done, int total) {
-      emit progress(id, done, total);
-      return id >= latest_.load();
-    };
+    options.progress = analysisProgress(id);
     AnalysisResult float64 = model_->analyze(base->input, options);
     auto result = std::make_shared<AnalysisJobResult>(*base);
     result->id = id;
@@ -211,10 +216,7 @@ void InferenceWorker::addFloat64(quint64 id, std::shared_ptr<const AnalysisJobRe
     result->float64_milliseconds = msSince(timer);
     emit float64Ready(result);
   } catch (const std::exception& e) {
-    if (id >= latest_.load())
-      emit failed(messageOf(e));
-    else
-      emit dropped(id);
+    endInError(id, latest_, e);
   }
 }
 
@@ -263,10 +265,7 @@ void InferenceWorker::computeCka(quint64 id, const CkaRequest& request, const An
     job->milliseconds = msSince(timer);
     emit ckaReady(job);
   } catch (const std::exception& e) {
-    if (id >= cka_latest_.load())
-      emit failed(messageOf(e));
-    else
-      emit dropped(id);
+    endInError(id, cka_latest_, e);
   }
 }
 
@@ -305,10 +304,7 @@ void InferenceWorker::ablate(quint64 id, const FrameRequest& frame, const cv::Ma
     else
       emit ablationReady(job);
   } catch (const std::exception& e) {
-    if (id >= cka_latest_.load())
-      emit failed(messageOf(e));
-    else
-      emit dropped(id);
+    endInError(id, cka_latest_, e);
   }
 }
 

@@ -10,6 +10,7 @@
 #include <QString>
 #include <array>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -161,6 +162,10 @@ class InferenceWorker : public QObject {
 
  private:
   cv::Mat decode(const FrameRequest& frame);
+  // AnalysisOptions::progress of analysis job `id`: reports it, and cancels once a newer request came.
+  std::function<bool(int, int)> analysisProgress(quint64 id);
+  // How a job that threw ends: its message, or dropped when a newer request (per `latest`) superseded it.
+  void endInError(quint64 id, const std::atomic<quint64>& latest, const std::exception& e);
 
   std::optional<RevColModel> model_;
   std::optional<Detector> detector_;

@@ -84,14 +84,16 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
+double msOnce(const std::function<void()>& fn) {
+  const auto t0 = std::chrono::steady_clock::now();
+  fn();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
 double medianMs(int reps, const std::function<void()>& fn) {
   fn();  // warm-up: allocator, OpenMP pool, oneDNN primitives
   std::vector<double> ms;
-  for (int i = 0; i < reps; ++i) {
-    auto t0 = std::chrono::steady_clock::now();
-    fn();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  }
+  for (int i = 0; i < reps; ++i) ms.push_back(msOnce(fn));
   std::sort(ms.begin(), ms.end());
   return ms[ms.size() / 2];
 }
@@ -421,10 +423,10 @@ int main(int argc, char** argv) {
       revcol::ForwardOptions classify;
       classify.decoders = false;
       auto timed = [&](revcol::FastRevColNet& net_path) {
-        revcol::configureCpuThreads(o.threads);  // what the facade does before each call
-        const auto t0 = std::chrono::steady_clock::now();
-        net_path.forward(x, classify);
-        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        return msOnce([&] {
+          revcol::configureCpuThreads(o.threads);  // what the facade does before each call
+          net_path.forward(x, classify);
+        });
       };
       timed(pass), timed(fused);
       std::vector<double> pass_ms, fused_ms, each;
