@@ -29,6 +29,7 @@ const CommandUsage kCommands[] = {
 
 const char* kCommonOptions =
     "common options: --device cpu|cuda  --weights model|ema  --preprocess imagenet|none  --size N\n"
+    "                (default: the official 224 crop, or the image size of a model card CKPT.json)\n"
     "                --threads N (CPU threads of the model; 0, the default: the physical cores not busy elsewhere;\n"
     "                export: --model-threads N)\n"
     "                --bf16 (classify/analyze/export/detect/segment: the backbone's MLPs multiply in bfloat16,\n"
