@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "heads/det_ops.h"
-#include "nn/cpu_runtime.h"
 
 namespace revcol::det {
 namespace {
@@ -191,29 +190,6 @@ TEST(DetRoiLevels, ScaleMapping) {
   const torch::Tensor l = roiLevels(r, 4);
   const std::vector<int64_t> expected{0, 0, 1, 2, 3, 3, 0};
   for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(l[int64_t(i)].item<int64_t>(), expected[i]) << i;
-}
-
-// The box heads' products with their rows split over the threads: the same figures as one
-// at::addmm, for an odd row count, with and without bias, with no rows, and in inference mode
-// (whose output tensors may only be written in that mode, also by the worker threads).
-TEST(DetRowParallelMm, EqualsOneAddmm) {
-  revcol::configureCpuThreads(2);
-  torch::NoGradGuard no_grad;
-  torch::manual_seed(9);
-  const auto x = torch::randn({37, 300});
-  const auto w = torch::randn({64, 300}).t();  // a transposed view, as nn::Linear's weight.t()
-  const auto b = torch::randn({64});
-  EXPECT_LT((rowParallelMm(x, w, b) - torch::addmm(b, x, w)).abs().max().item<float>(), 1e-4f);
-  EXPECT_LT((rowParallelMm(x, w, torch::Tensor()) - torch::mm(x, w)).abs().max().item<float>(), 1e-4f);
-  EXPECT_EQ(rowParallelMm(torch::zeros({0, 300}), w, b).sizes(), (std::vector<int64_t>{0, 64}));
-  {
-    c10::InferenceMode inference;
-    const auto xi = torch::randn({37, 300});
-    EXPECT_LT((rowParallelMm(xi, w, b) - torch::addmm(b, xi, w)).abs().max().item<float>(), 1e-4f);
-  }
-  // Parameters that require grad are read, never differentiated through (the heads run without grad).
-  const auto wg = torch::randn({300, 64}).requires_grad_();
-  EXPECT_FALSE(rowParallelMm(x, wg, b).requires_grad());
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <revcol/model.h>
 
 #include "analysis/reconstruction.h"
+#include "nn/cpu_runtime.h"
 #include "nn/revcol_net.h"
 #include "nn/weights.h"
 
@@ -218,6 +219,32 @@ TEST(Reconstruction, Float64StepInversionIsExact) {
         EXPECT_LT(col.levels[l].rel_l2, 1e-9) << "huge " << huge << " column " << col.target << " level " << l;
         EXPECT_EQ(col.levels[l].map.shape, (std::vector<int64_t>{feats[0][l].size(2), feats[0][l].size(3)}));
       }
+  }
+}
+
+// Without grad, the float64 net (the analysis's reconstruction reference) convolves depthwise by
+// shifted multiply-adds and splits its products' rows over the threads (nn/modules.cpp); with grad
+// it runs libtorch's own float64 operations. Both give the same levels to the last bits of a
+// double, for both kernel sizes RevCol uses and at an odd input size (stem 25 x 19).
+TEST(Float64Net, InferenceOperationsGiveLibtorchsLevels) {
+  configureCpuThreads(2);
+  for (int64_t kernel : {3, 7}) {
+    Architecture a = small();
+    a.kernel_size = kernel;
+    RevColNet net(a);
+    randomizeWeights(*net, 11);
+    net->to(torch::kFloat64);
+    const auto x = torch::randn({1, 3, 100, 76}, torch::kFloat64);
+    ForwardOptions opts;
+    opts.decoders = false;
+    const Levels reference = net->forward(x, opts).last;  // grad mode: libtorch's operations
+    torch::NoGradGuard no_grad;
+    const auto r = net->forward(x, opts);
+    for (int l = 0; l < 4; ++l) {
+      const double scale = reference[l].abs().max().item<double>();
+      EXPECT_LT((r.last[l] - reference[l]).abs().max().item<double>(), 1e-12 * scale)
+          << "kernel " << kernel << " level " << l;
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 #include "heads/det_modules.h"
 
 #include "heads/det_ops.h"
+#include "nn/row_parallel_mm.h"
 
 #include <revcol/error.h>
 #include <torch/nn/functional/activation.h>
@@ -81,7 +82,7 @@ BBoxHeadImpl::BBoxHeadImpl(const BBoxHeadConfig& c) : config_(c) {
 
 namespace {
 
-// nn::Linear's forward with its rows on every thread (det_ops.h rowParallelMm). Inference only:
+// nn::Linear's forward with its rows on every thread (nn/row_parallel_mm.h). Inference only:
 // no gradient reaches the weights, as none needs to (the heads never train here).
 torch::Tensor linear(torch::nn::LinearImpl& fc, const torch::Tensor& x) {
   return rowParallelMm(x, fc.weight.t(), fc.bias);

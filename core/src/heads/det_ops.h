@@ -44,10 +44,4 @@ torch::Tensor roiLevels(const torch::Tensor& rois, int64_t num_levels);
 torch::Tensor extractRoiFeatures(const std::vector<torch::Tensor>& feats, const std::vector<int64_t>& strides,
                                  const torch::Tensor& rois, int64_t out_size);
 
-// x @ w + bias (bias: one value per column, optional): on the CPU the rows are split over the OpenMP
-// threads, one single-threaded BLAS call each. libtorch sends float products to OpenBLAS, which
-// this process keeps on one thread (its pool would otherwise spin on the cores OpenMP uses), so a
-// plain at::addmm of the box heads' 1000 x 12544 x 1024 products ran on one core.
-torch::Tensor rowParallelMm(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& bias);
-
 }  // namespace revcol::det

@@ -1,5 +1,7 @@
 #include "nn/modules.h"
 
+#include "nn/row_parallel_mm.h"
+
 #include <string>
 
 namespace revcol {
@@ -15,6 +17,45 @@ std::shared_ptr<torch::nn::Module> container(torch::nn::Module& parent, const st
 
 torch::nn::LayerNorm channelsLastNorm(int64_t channels) {
   return torch::nn::LayerNorm(torch::nn::LayerNormOptions({channels}).eps(1e-6));
+}
+
+// The float64 twin of a net (the reconstruction reference of the analysis) takes two operations
+// off libtorch's float64 defaults, which are slow where float32 has fast kernels: a float64
+// depthwise convolution is one slow_conv2d call per channel (9,728 calls per RevCol-T forward, 43 %
+// of its time), and a float64 product runs on one thread (OpenBLAS is kept single-threaded). Same
+// arithmetic, summed in another order: the results differ in the last bits of a double. Without
+// grad only (nothing trains in float64); float32 keeps libtorch's operations, the parity reference.
+bool float64Inference(const torch::Tensor& x) {
+  return x.scalar_type() == torch::kFloat64 && x.is_cpu() && !torch::GradMode::is_enabled();
+}
+
+// A depthwise k x k convolution (stride 1, zero padding (k - 1) / 2) as k * k multiply-adds of
+// shifted views, each a pass over the map on every thread.
+torch::Tensor depthwiseByTaps(const torch::nn::Conv2dImpl& conv, const torch::Tensor& x) {
+  const int64_t c = x.size(1), h = x.size(2), w = x.size(3);
+  const int64_t kh = conv.weight.size(2), kw = conv.weight.size(3);
+  const auto padded = torch::constant_pad_nd(x, {(kw - 1) / 2, (kw - 1) / 2, (kh - 1) / 2, (kh - 1) / 2});
+  const auto taps = conv.weight.reshape({c, kh * kw});
+  auto out = torch::empty({x.size(0), c, h, w}, x.options());
+  if (conv.bias.defined())
+    out.copy_(conv.bias.view({1, c, 1, 1}).expand_as(out));
+  else
+    out.zero_();
+  for (int64_t i = 0; i < kh; ++i)
+    for (int64_t j = 0; j < kw; ++j)
+      out.addcmul_(padded.narrow(2, i, h).narrow(3, j, w), taps.select(1, i * kw + j).reshape({1, c, 1, 1}));
+  return out;
+}
+
+torch::Tensor depthwise(torch::nn::Conv2d& conv, const torch::Tensor& x) {
+  return float64Inference(x) ? depthwiseByTaps(*conv, x) : conv(x);
+}
+
+torch::Tensor linear(torch::nn::Linear& fc, const torch::Tensor& x) {
+  if (!float64Inference(x)) return fc(x);
+  auto sizes = x.sizes().vec();
+  sizes.back() = fc->weight.size(0);
+  return rowParallelMm(x.reshape({-1, x.size(-1)}), fc->weight.t(), fc->bias).view(sizes);
 }
 
 }  // namespace
@@ -54,8 +95,8 @@ ConvNextBlockImpl::ConvNextBlockImpl(int64_t channels, int64_t hidden, int64_t k
 }
 
 torch::Tensor ConvNextBlockImpl::forward(const torch::Tensor& x) {
-  auto y = dwconv_(x).permute({0, 2, 3, 1});
-  y = pwconv2_(torch::gelu(pwconv1_(norm_(y))));  // erf GELU, as nn.GELU()
+  auto y = depthwise(dwconv_, x).permute({0, 2, 3, 1});
+  y = linear(pwconv2_, torch::gelu(linear(pwconv1_, norm_(y))));  // erf GELU, as nn.GELU()
   y = (gamma_ * y).permute({0, 3, 1, 2});
   return x + y;
 }
@@ -77,7 +118,7 @@ UpSampleImpl::UpSampleImpl(int64_t in, int64_t out) {
 }
 
 torch::Tensor UpSampleImpl::forward(const torch::Tensor& x, torch::IntArrayRef size) {
-  auto y = norm_(linear_(x.permute({0, 2, 3, 1}))).permute({0, 3, 1, 2});
+  auto y = norm_(linear(linear_, x.permute({0, 2, 3, 1}))).permute({0, 3, 1, 2});
   // Size-based nearest (source index floor(dst * in / out)): identical to scale_factor 2 / 8 when
   // the sizes are exact multiples.
   return torch::upsample_nearest2d(y, size);
@@ -91,7 +132,7 @@ ClassifierImpl::ClassifierImpl(int64_t in, int64_t classes) {
 
 torch::Tensor ClassifierImpl::forward(const torch::Tensor& c3) {
   auto pooled = torch::adaptive_avg_pool2d(c3, {1, 1}).flatten(1);
-  return linear_(norm_(pooled));
+  return linear(linear_, norm_(pooled));
 }
 
 ImageDecoderImpl::ImageDecoderImpl(const std::array<int64_t, 4>& channels, bool simple) : simple_(simple) {
