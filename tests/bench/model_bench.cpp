@@ -23,6 +23,7 @@
 #include "nn/onednn.h"
 #include "nn/fast_gelu.h"
 #include "nn/fast_revcol.h"
+#include "nn/small_rows_product.h"
 #include "nn/weights.h"
 
 #include <ATen/Parallel.h>
@@ -228,6 +229,32 @@ void ratio(const char* name, const Rounds& numerator, const Rounds& denominator,
   ratio(name, m, 1, unit_and_target, "  rounds: " + listed(each, "%.2f"));
 }
 
+struct Form {
+  const char* label;
+  std::function<void()> run;
+};
+
+// Two forms of one computation timed in alternating pairs (either first in half the pairs): they
+// are a few % apart, and separate runs on this host drift by more. Prints both medians and the
+// median of the per-pair ratios b / a.
+void alternatingPairs(const char* title, int pairs, const Form& a, const Form& b, const char* ratio_name) {
+  msOnce(a.run), msOnce(b.run);  // warm-up: primitives, packed weights
+  std::vector<double> a_ms, b_ms, each;
+  for (int i = 0; i < pairs; ++i) {
+    double ta = 0, tb = 0;
+    if (i % 2) {
+      ta = msOnce(a.run), tb = msOnce(b.run);
+    } else {
+      tb = msOnce(b.run), ta = msOnce(a.run);
+    }
+    a_ms.push_back(ta), b_ms.push_back(tb), each.push_back(tb / ta);
+  }
+  std::printf("\n  %-46s %10s\n", title, "ms/image");
+  row(a.label, median(a_ms));
+  row(b.label, median(b_ms));
+  ratio(ratio_name, median(each), 1, ("x  (median of " + std::to_string(pairs) + " alternating pairs)").c_str());
+}
+
 // Peak RSS of one analysis pass at 224 x 224 and 800 x 1216 (process peak, model included), and
 // RSS after 100 and after `frames` analyses at 64 x 64.
 void memoryRows(const Options& o) {
@@ -410,10 +437,11 @@ int main(int argc, char** argv) {
     ratio("bf16 speed-up vs official tuned", off_tuned, bf16_ms, "x  (target >= 2.5)");
     ratio("analysis pass / fast forward", analysis_ms, fast_ms, "   (target <= 2.2)");
 
-    // The MLPs' GELU as a pass of its own (the default where the CPU has AVX-512) against fused into
-    // oneDNN's pwconv1: the same weights in one process, timed in alternating pairs, since the two
-    // are 2-4 % apart and separate runs on this host drift by more.
-    if (revcol::fast::geluPassAvailable()) {
+    // Two choices of the fast path where each form is a few % from the other: the MLPs' GELU as a
+    // pass of its own (the default where the CPU has AVX-512) against fused into oneDNN's pwconv1,
+    // and products of few rows on the small-rows kernel (the default where the CPU has AVX-512)
+    // against all on oneDNN.
+    {
       revcol::RevColNet net(tiny);
       revcol::randomizeWeights(*net, 0);
       net->eval();
@@ -422,29 +450,25 @@ int main(int argc, char** argv) {
       auto x = torch::randn({1, 3, 224, 224});
       revcol::ForwardOptions classify;
       classify.decoders = false;
-      auto timed = [&](revcol::FastRevColNet& net_path) {
-        return msOnce([&] {
+      auto forward = [&](revcol::FastRevColNet& net_path) {
+        return [&] {
           revcol::configureCpuThreads(o.threads);  // what the facade does before each call
           net_path.forward(x, classify);
-        });
+        };
       };
-      timed(pass), timed(fused);
-      std::vector<double> pass_ms, fused_ms, each;
-      const int pairs = 8 * o.reps;
-      for (int i = 0; i < pairs; ++i) {
-        double p = 0, f = 0;
-        if (i % 2) {  // either goes first in half the pairs
-          p = timed(pass), f = timed(fused);
-        } else {
-          f = timed(fused), p = timed(pass);
-        }
-        pass_ms.push_back(p), fused_ms.push_back(f), each.push_back(f / p);
+      if (revcol::fast::geluPassAvailable())
+        alternatingPairs("RevCol-T 224 x 224, the MLPs' GELU", 8 * o.reps,
+                         {"ours, GELU pass after pwconv1 (default)", forward(pass)},
+                         {"ours, GELU fused into pwconv1 (oneDNN)", forward(fused)}, "fused / pass");
+      if (revcol::fast::SmallRowsProduct::supported(32)) {
+        auto onednn_only = [&] {
+          revcol::fast::OneDnnProductsOnly only;
+          forward(pass)();
+        };
+        alternatingPairs("RevCol-T 224 x 224, products of <= 64 rows", 8 * o.reps,
+                         {"ours, small-rows kernel (default)", forward(pass)},
+                         {"ours, oneDNN's matmul", onednn_only}, "oneDNN / small-rows");
       }
-      std::printf("\n  %-46s %10s\n", "RevCol-T 224 x 224, the MLPs' GELU", "ms/image");
-      row("ours, GELU pass after pwconv1 (default)", median(pass_ms));
-      row("ours, GELU fused into pwconv1 (oneDNN)", median(fused_ms));
-      ratio("fused / pass", median(each), 1,
-            ("x  (median of " + std::to_string(pairs) + " alternating pairs)").c_str());
     }
 
     if (o.det) {

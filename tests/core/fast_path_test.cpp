@@ -66,9 +66,8 @@ RevColNet build(const Case& c) {
 class FastPath : public ::testing::TestWithParam<Case> {};
 
 // Every comparison for one fast path of `net`, the plain path being the reference.
-void expectFastEqualsPlain(const Case& c, RevColNet& net, bool gelu_pass) {
+void expectFastEqualsPlain(const Case& c, RevColNet& net, bool gelu_pass, const char* kernels) {
   FastRevColNet fast(*net, /*bf16=*/false, gelu_pass);
-  const char* gelu = gelu_pass ? "GELU pass" : "fused GELU";
   torch::manual_seed(3);
   auto input = torch::randn({1, 3, c.height, c.width});
 
@@ -138,13 +137,15 @@ void expectFastEqualsPlain(const Case& c, RevColNet& net, bool gelu_pass) {
   }
   // The inversion's figure shows the margin left under the tolerance (it magnifies rounding).
   if (c.compare_inverse)
-    std::printf("%s, %s: %zu columns, worst relative L2 %.3g, inversion %.3g\n", c.name, gelu, plain.size(), worst,
+    std::printf("%s, %s: %zu columns, worst relative L2 %.3g, inversion %.3g\n", c.name, kernels, plain.size(), worst,
                 worst_inverse);
   else
-    std::printf("%s, %s: %zu columns, worst relative L2 %.3g\n", c.name, gelu, plain.size(), worst);
+    std::printf("%s, %s: %zu columns, worst relative L2 %.3g\n", c.name, kernels, plain.size(), worst);
 }
 
-// Both forms of the MLPs' GELU (the pass needs AVX-512; the fused one runs everywhere).
+// Both forms of the MLPs' GELU (the pass needs AVX-512; the fused one runs everywhere), and both
+// product kernels: products of few rows on the small-rows kernel where the CPU has AVX-512 (the
+// default; these small images give many such products at every level), or all on oneDNN.
 TEST_P(FastPath, EqualsThePlainPathOnEveryLevelOfEveryColumn) {
   const Case& c = GetParam();
   configureCpuThreads(c.threads);
@@ -154,8 +155,11 @@ TEST_P(FastPath, EqualsThePlainPathOnEveryLevelOfEveryColumn) {
   for (bool gelu_pass : {true, false}) {
     if (gelu_pass && !fast::geluPassAvailable()) continue;
     SCOPED_TRACE(gelu_pass ? "GELU pass" : "fused GELU");
-    expectFastEqualsPlain(c, net, gelu_pass);
+    expectFastEqualsPlain(c, net, gelu_pass, gelu_pass ? "GELU pass" : "fused GELU");
   }
+  fast::OneDnnProductsOnly onednn;
+  SCOPED_TRACE("oneDNN products only");
+  expectFastEqualsPlain(c, net, fast::geluPassAvailable(), "oneDNN products only");
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -1,5 +1,7 @@
 #include "nn/onednn.h"
 
+#include "nn/small_rows_product.h"
+
 #include <revcol/error.h>
 
 #include <ATen/Parallel.h>
@@ -18,6 +20,8 @@
 
 namespace revcol::fast {
 namespace {
+
+thread_local bool t_onednn_only = false;  // OneDnnProductsOnly on this thread
 
 at::Tensor contiguousFloat(const at::Tensor& t) { return t.detach().to(at::kFloat).contiguous(); }
 
@@ -86,6 +90,8 @@ struct Linear::Impl {
   std::mutex packed_mutex;
   std::vector<std::pair<memory::desc, memory>> packed;
   ShapeCache<int64_t, std::shared_ptr<Prepared>> prepared;
+  bool small_rows = false;                  // products of at most SmallRowsProduct::kMaxRows rows use it
+  std::shared_ptr<SmallRowsProduct> small;  // made on first use
 
   // The plain copy is dropped once packed (a third copy of every weight otherwise); a primitive
   // that wants another layout gets it by a reorder from the first packed one.
@@ -93,6 +99,7 @@ struct Linear::Impl {
     std::lock_guard<std::mutex> lock(packed_mutex);
     for (auto& [d, m] : packed)
       if (d == desc) return m;
+    if (!wt.defined() && packed.empty()) wt = small->plain();
     memory source = packed.empty() ? memory({{k, n}, bf16 ? Dt::bf16 : Dt::f32, Tag::ab}, engine(), wt.data_ptr())
                                    : packed.front().second;
     memory out(desc, engine());
@@ -101,6 +108,21 @@ struct Linear::Impl {
     packed.emplace_back(desc, out);
     wt = at::Tensor();
     return out;
+  }
+
+  const SmallRowsProduct& smallRows() {
+    std::lock_guard<std::mutex> lock(packed_mutex);
+    if (small) return *small;
+    at::Tensor plain = wt;
+    if (!plain.defined()) {  // already packed for oneDNN: back to K x N
+      plain = at::empty({k, n});
+      memory out({{k, n}, Dt::f32, Tag::ab}, engine(), plain.data_ptr());
+      dnnl::reorder(packed.front().second, out).execute(stream(), packed.front().second, out);
+      stream().wait();
+    }
+    small = std::make_shared<SmallRowsProduct>(plain);
+    wt = at::Tensor();
+    return *small;
   }
 
   std::shared_ptr<Prepared> prepare(int64_t rows) {
@@ -127,6 +149,7 @@ Linear::Linear(const at::Tensor& wt, const at::Tensor& bias, Epilogue epilogue, 
   impl_->epilogue = epilogue;
   impl_->bf16 = bf16;
   impl_->out_bf16 = bf16 && out_bf16;
+  impl_->small_rows = !bf16 && epilogue != Epilogue::Gelu && SmallRowsProduct::supported(impl_->n);
 }
 
 void Linear::into(const at::Tensor& x_in, at::Tensor& out) const {
@@ -135,6 +158,11 @@ void Linear::into(const at::Tensor& x_in, at::Tensor& out) const {
   const at::Tensor x = x_in.to(in_type).contiguous();
   checkProduct(x, p.k, p.n, out, p.out_bf16);
   const int64_t rows = x.numel() / p.k;
+  if (p.small_rows && !t_onednn_only && rows >= 1 && rows <= SmallRowsProduct::kMaxRows) {
+    p.smallRows().run(x.data_ptr<float>(), rows, p.bias.data_ptr<float>(), out.data_ptr<float>(),
+                      p.epilogue == Epilogue::Accumulate);
+    return;
+  }
   auto prepared = p.prepared.get(rows, [&] { return p.prepare(rows); });
   const Dt in = p.bf16 ? Dt::bf16 : Dt::f32, dst = p.out_bf16 ? Dt::bf16 : Dt::f32;
   prepared->matmul.execute(stream(), {{DNNL_ARG_SRC, wrap({{rows, p.k}, in, Tag::ab}, x)},
@@ -283,6 +311,9 @@ at::Tensor DepthwiseConv::operator()(const at::Tensor& nhwc) const {
 }
 
 #endif
+
+OneDnnProductsOnly::OneDnnProductsOnly() : previous_(t_onednn_only) { t_onednn_only = true; }
+OneDnnProductsOnly::~OneDnnProductsOnly() { t_onednn_only = previous_; }
 
 int64_t Linear::inputs() const { return impl_->k; }
 int64_t Linear::outputs() const { return impl_->n; }

@@ -15,7 +15,10 @@
 
 namespace revcol::fast {
 
-// out = x @ W + b, then the epilogue. wt is W transposed: K x N (inputs x outputs).
+// out = x @ W + b, then the epilogue. wt is W transposed: K x N (inputs x outputs). Float32
+// products of at most 64 rows without the GELU epilogue run on SmallRowsProduct where the CPU has
+// AVX-512 (its weights stream from memory with the arithmetic: level 3 of RevCol-T at 224 x 224),
+// the rest on oneDNN's matmul; each packs its own copy of the weights on first use.
 class Linear {
  public:
   enum class Epilogue {
@@ -38,6 +41,19 @@ class Linear {
  private:
   struct Impl;
   std::shared_ptr<Impl> impl_;
+};
+
+// While one lives, this thread's products all run on oneDNN (tests and revcol-bench compare the
+// two kernels; nothing else needs it).
+class OneDnnProductsOnly {
+ public:
+  OneDnnProductsOnly();
+  ~OneDnnProductsOnly();
+  OneDnnProductsOnly(const OneDnnProductsOnly&) = delete;
+  OneDnnProductsOnly& operator=(const OneDnnProductsOnly&) = delete;
+
+ private:
+  bool previous_;
 };
 
 // LayerNorm over the last dimension (eps 1e-6) of a rows x C tensor, or of any contiguous tensor

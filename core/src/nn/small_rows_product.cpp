@@ -1,0 +1,96 @@
+#include "nn/small_rows_product.h"
+
+#include <revcol/error.h>
+
+#include <ATen/Parallel.h>
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <utility>
+
+namespace revcol::fast {
+namespace {
+
+constexpr int64_t kTileRows = 14;  // 14 rows x 2 vectors = 28 accumulators of the 32 registers
+
+// R rows of x times one panel (k x 32). While it multiplies, it prefetches `prefetch_bytes` of the
+// next panel from `prefetch` (one cache line every other k), so that panel's weights are on their
+// way from memory before the kernel reaches them.
+template <int R>
+__attribute__((target("avx512f"))) void tile(const float* x, int64_t k, const float* panel, const float* bias,
+                                             float* out, int64_t n, bool accumulate, const char* prefetch,
+                                             int64_t prefetch_bytes) {
+  __m512 acc[R][2];
+  const __m512 b0 = _mm512_loadu_ps(bias), b1 = _mm512_loadu_ps(bias + 16);
+  for (int r = 0; r < R; ++r) acc[r][0] = b0, acc[r][1] = b1;
+  for (int64_t i = 0; i < k; ++i) {
+    const __m512 w0 = _mm512_load_ps(panel + i * 32), w1 = _mm512_load_ps(panel + i * 32 + 16);
+    if (prefetch && (i & 1) == 0 && i * 32 < prefetch_bytes) _mm_prefetch(prefetch + i * 32, _MM_HINT_T0);
+    for (int r = 0; r < R; ++r) {
+      const __m512 v = _mm512_set1_ps(x[r * k + i]);
+      acc[r][0] = _mm512_fmadd_ps(v, w0, acc[r][0]);
+      acc[r][1] = _mm512_fmadd_ps(v, w1, acc[r][1]);
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    float* o = out + r * n;
+    for (int h = 0; h < 2; ++h) {
+      __m512 v = acc[r][h];
+      if (accumulate) v = _mm512_add_ps(_mm512_loadu_ps(o + 16 * h), v);
+      _mm512_storeu_ps(o + 16 * h, v);
+    }
+  }
+}
+
+using TileFn = void (*)(const float*, int64_t, const float*, const float*, float*, int64_t, bool, const char*,
+                        int64_t);
+
+template <int... R>
+TileFn tileFor(int rows, std::integer_sequence<int, R...>) {
+  static constexpr TileFn fns[] = {tile<R + 1>...};
+  return fns[rows - 1];
+}
+
+void panelsAvx512(const float* x, int64_t rows, int64_t k, const float* panels, int64_t n, const float* bias,
+                  float* out, bool accumulate, int64_t begin, int64_t end) {
+  constexpr int64_t kPanel = SmallRowsProduct::kPanel;
+  const int64_t tiles = (rows + kTileRows - 1) / kTileRows;
+  const int64_t share = k * kPanel * int64_t(sizeof(float)) / tiles;  // bytes of the next panel per tile
+  for (int64_t q = begin; q < end; ++q) {
+    const float* panel = panels + q * k * kPanel;
+    const char* next = q + 1 < end ? reinterpret_cast<const char*>(panel + k * kPanel) : nullptr;
+    for (int64_t t = 0, r0 = 0; r0 < rows; ++t, r0 += kTileRows) {
+      const int r = static_cast<int>(std::min(kTileRows, rows - r0));
+      tileFor(r, std::make_integer_sequence<int, kTileRows>())(x + r0 * k, k, panel, bias + q * kPanel,
+                                                               out + r0 * n + q * kPanel, n, accumulate,
+                                                               next ? next + t * share : nullptr, share);
+    }
+  }
+}
+
+}  // namespace
+
+bool SmallRowsProduct::supported(int64_t outputs) {
+  static const bool avx512 = __builtin_cpu_supports("avx512f");
+  return avx512 && outputs > 0 && outputs % kPanel == 0;
+}
+
+SmallRowsProduct::SmallRowsProduct(const at::Tensor& wt) : k_(wt.size(0)), n_(wt.size(1)) {
+  if (!supported(n_)) throw Error("fast path: no small-rows kernel for this product");
+  // K x N -> (N / 32) x K x 32: one panel's weights are contiguous, read once per product. 64-byte
+  // rows of a panel: libtorch's CPU allocator aligns every tensor to 64 bytes.
+  panels_ = wt.detach().to(at::kFloat).reshape({k_, n_ / kPanel, kPanel}).permute({1, 0, 2}).contiguous();
+}
+
+at::Tensor SmallRowsProduct::plain() const { return panels_.permute({1, 0, 2}).reshape({k_, n_}); }
+
+void SmallRowsProduct::run(const float* x, int64_t rows, const float* bias, float* out, bool accumulate) const {
+  if (rows < 1 || rows > kMaxRows) throw Error("fast path: too many rows for the small-rows kernel");
+  const float* panels = panels_.data_ptr<float>();
+  at::parallel_for(0, n_ / kPanel, 1, [&](int64_t begin, int64_t end) {
+    panelsAvx512(x, rows, k_, panels, n_, bias, out, accumulate, begin, end);
+  });
+}
+
+}  // namespace revcol::fast

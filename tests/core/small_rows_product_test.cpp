@@ -1,0 +1,74 @@
+// The small-rows product kernel (nn/small_rows_product.h) against float64 products, and Linear
+// switching between it and oneDNN's matmul by row count (nn/onednn.h).
+#include "nn/cpu_runtime.h"
+#include "nn/onednn.h"
+#include "nn/small_rows_product.h"
+
+#include <torch/torch.h>
+
+#include <gtest/gtest.h>
+
+#include "relative_l2.h"
+
+namespace revcol::fast {
+namespace {
+
+// Every row count it takes (whole 14-row tiles and every remainder), inputs from 1 to 512, one and
+// three panels, with and without accumulation, on one and two threads (the panels split).
+TEST(SmallRowsProduct, EveryRowCountMatchesAFloat64Product) {
+  if (!SmallRowsProduct::supported(32)) GTEST_SKIP() << "no AVX-512F on this CPU";
+  torch::manual_seed(4);
+  for (int threads : {1, 2}) {
+    configureCpuThreads(threads);
+    for (int64_t k : {1, 37, 512})
+      for (int64_t n : {32, 96}) {
+        const auto wt = at::randn({k, n}), bias = at::randn({n});
+        const SmallRowsProduct product(wt);
+        EXPECT_TRUE(at::equal(product.plain(), wt));
+        for (int64_t rows = 1; rows <= SmallRowsProduct::kMaxRows; ++rows) {
+          const auto x = at::randn({rows, k});
+          const auto want = at::addmm(bias.to(at::kDouble), x.to(at::kDouble), wt.to(at::kDouble));
+          auto out = at::full({rows, n}, std::nanf(""));
+          product.run(x.data_ptr<float>(), rows, bias.data_ptr<float>(), out.data_ptr<float>(), false);
+          EXPECT_LT(relL2(out, want), 1e-6) << "k " << k << " n " << n << " rows " << rows;
+          auto residual = at::randn({rows, n});
+          const auto expected = residual.to(at::kDouble) + want;
+          product.run(x.data_ptr<float>(), rows, bias.data_ptr<float>(), residual.data_ptr<float>(), true);
+          EXPECT_LT(relL2(residual, expected), 1e-6) << "accumulate, k " << k << " n " << n << " rows " << rows;
+        }
+      }
+  }
+  EXPECT_FALSE(SmallRowsProduct::supported(48));  // not a whole panel
+  const SmallRowsProduct product(at::randn({8, 32}));
+  auto x = at::randn({65, 8}), out = at::empty({65, 32});
+  EXPECT_ANY_THROW(product.run(x.data_ptr<float>(), 65, at::zeros({32}).data_ptr<float>(), out.data_ptr<float>(), false));
+}
+
+// One Linear serves few rows on the small-rows kernel and many on oneDNN, each packing its copy of
+// the weights from the other's once the plain copy is gone, in either order; OneDnnProductsOnly
+// sends the few rows to oneDNN as well, with the same figures.
+TEST(SmallRowsProduct, LinearSwitchesKernelsByRowCountInEitherOrder) {
+  configureCpuThreads(2);
+  torch::manual_seed(5);
+  const auto wt = at::randn({256, 64}) * 0.1, bias = at::randn({64});
+  for (const auto& order : {std::vector<int64_t>{49, 200, 7, 3136}, std::vector<int64_t>{200, 49, 3136, 7}})
+    for (auto epilogue : {Linear::Epilogue::None, Linear::Epilogue::Accumulate}) {
+      const Linear product(wt, bias, epilogue);
+      for (int64_t rows : order) {
+        const auto x = at::randn({rows, 256});
+        const auto want = at::addmm(bias.to(at::kDouble), x.to(at::kDouble), wt.to(at::kDouble));
+        auto out = at::zeros({rows, 64});
+        product.into(x, out);
+        EXPECT_LT(relL2(out, want), 1e-6) << rows;
+        auto onednn = at::zeros({rows, 64});
+        {
+          OneDnnProductsOnly only;
+          product.into(x, onednn);
+        }
+        EXPECT_LT(relL2(onednn, want), 1e-6) << rows;
+      }
+    }
+}
+
+}  // namespace
+}  // namespace revcol::fast
