@@ -2,8 +2,9 @@
 // PyTorch eager code (tests/bench/official_style_revcol.py) in the same run. Prints one table:
 // GEMM peak, official eager (default malloc / tuned malloc / default malloc with OpenBLAS pinned to
 // Haswell; python3-torch's default thread count, and once on every core; model(x) with its image
-// decoders), our plain and fast paths (also with the decoders), % of peak, the analysis pass, the
-// detection-resolution backbone, peak RSS and RSS over many frames.
+// decoders), our plain and fast paths (also with the decoders), % of peak, the analysis pass, two
+// in-process A/B pairs of the fast path's choices (the MLPs' GELU form, the kernel of products of
+// few rows), the detection-resolution backbone, peak RSS and RSS over many frames.
 // Not a test: run by hand (tests/bench/speed_bench.sh runs it with the usual arguments).
 //   revcol-bench [--reps N] [--threads N] [--official SCRIPT] [--python PATH] [--det-reps N]
 //                [--frames N] [--rounds N] [--no-det] [--no-plain] [--memory]
@@ -445,7 +446,10 @@ int main(int argc, char** argv) {
       revcol::RevColNet net(tiny);
       revcol::randomizeWeights(*net, 0);
       net->eval();
-      revcol::FastRevColNet pass(*net, /*bf16=*/false, /*gelu_pass=*/true), fused(*net, false, false);
+      // Each form its own net: a Linear holds its weights packed for one kernel at a time, and
+      // switching repacks them.
+      revcol::FastRevColNet pass(*net, /*bf16=*/false, /*gelu_pass=*/true), fused(*net, false, false),
+          onednn(*net, false, true);
       torch::InferenceMode guard;
       auto x = torch::randn({1, 3, 224, 224});
       revcol::ForwardOptions classify;
@@ -462,8 +466,8 @@ int main(int argc, char** argv) {
                          {"ours, GELU fused into pwconv1 (oneDNN)", forward(fused)}, "fused / pass");
       if (revcol::fast::SmallRowsProduct::supported(32)) {
         auto onednn_only = [&] {
-          revcol::fast::OneDnnProductsOnly only;
-          forward(pass)();
+          revcol::fast::ProductKernelsOverride only(revcol::fast::ProductKernels::OneDnnOnly);
+          forward(onednn)();
         };
         alternatingPairs("RevCol-T 224 x 224, products of <= 64 rows", 8 * o.reps,
                          {"ours, small-rows kernel (default)", forward(pass)},

@@ -9,6 +9,7 @@
 #include "checkpoint/checkpoint.h"
 #include "nn/cpu_runtime.h"
 #include "nn/fast_revcol.h"
+#include "nn/small_rows_product.h"
 #include "nn/weights.h"
 
 #include <gtest/gtest.h>
@@ -143,9 +144,10 @@ void expectFastEqualsPlain(const Case& c, RevColNet& net, bool gelu_pass, const 
     std::printf("%s, %s: %zu columns, worst relative L2 %.3g\n", c.name, kernels, plain.size(), worst);
 }
 
-// Both forms of the MLPs' GELU (the pass needs AVX-512; the fused one runs everywhere), and both
-// product kernels: products of few rows on the small-rows kernel where the CPU has AVX-512 (the
-// default; these small images give many such products at every level), or all on oneDNN.
+// Both forms of the MLPs' GELU (the pass needs AVX-512; the fused one runs everywhere), and each
+// product kernel wherever it can run: by default the small-rows kernel takes only products with
+// weights over 1 MiB, which these small widths do not have, so it is also made to take every
+// product of at most 64 rows (many at every level of these small images), and oneDNN all of them.
 TEST_P(FastPath, EqualsThePlainPathOnEveryLevelOfEveryColumn) {
   const Case& c = GetParam();
   configureCpuThreads(c.threads);
@@ -157,9 +159,15 @@ TEST_P(FastPath, EqualsThePlainPathOnEveryLevelOfEveryColumn) {
     SCOPED_TRACE(gelu_pass ? "GELU pass" : "fused GELU");
     expectFastEqualsPlain(c, net, gelu_pass, gelu_pass ? "GELU pass" : "fused GELU");
   }
-  fast::OneDnnProductsOnly onednn;
+  const bool gelu_pass = fast::geluPassAvailable();
+  if (fast::SmallRowsProduct::supported(32)) {
+    fast::ProductKernelsOverride small(fast::ProductKernels::SmallRowsWherePossible);
+    SCOPED_TRACE("small-rows kernel wherever possible");
+    expectFastEqualsPlain(c, net, gelu_pass, "small-rows kernel wherever possible");
+  }
+  fast::ProductKernelsOverride onednn(fast::ProductKernels::OneDnnOnly);
   SCOPED_TRACE("oneDNN products only");
-  expectFastEqualsPlain(c, net, fast::geluPassAvailable(), "oneDNN products only");
+  expectFastEqualsPlain(c, net, gelu_pass, "oneDNN products only");
 }
 
 INSTANTIATE_TEST_SUITE_P(

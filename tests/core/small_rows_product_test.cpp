@@ -41,33 +41,37 @@ TEST(SmallRowsProduct, EveryRowCountMatchesAFloat64Product) {
   EXPECT_FALSE(SmallRowsProduct::supported(48));  // not a whole panel
   const SmallRowsProduct product(at::randn({8, 32}));
   auto x = at::randn({65, 8}), out = at::empty({65, 32});
-  EXPECT_ANY_THROW(product.run(x.data_ptr<float>(), 65, at::zeros({32}).data_ptr<float>(), out.data_ptr<float>(), false));
+  EXPECT_ANY_THROW(
+      product.run(x.data_ptr<float>(), 65, at::zeros({32}).data_ptr<float>(), out.data_ptr<float>(), false));
 }
 
-// One Linear serves few rows on the small-rows kernel and many on oneDNN, each packing its copy of
-// the weights from the other's once the plain copy is gone, in either order; OneDnnProductsOnly
-// sends the few rows to oneDNN as well, with the same figures.
-TEST(SmallRowsProduct, LinearSwitchesKernelsByRowCountInEitherOrder) {
+// One Linear serves few rows on the small-rows kernel and many on oneDNN, repacking its weights
+// from the other kernel's copy at each switch (the plain copy is gone), in either order. With
+// weights of 1 MiB or less, few rows stay on oneDNN unless the small-rows kernel is asked for; the
+// overrides send them either way with the same figures.
+TEST(SmallRowsProduct, LinearSwitchesKernelsByShapeInEitherOrder) {
+  if (!SmallRowsProduct::supported(32)) GTEST_SKIP() << "no AVX-512F on this CPU";
   configureCpuThreads(2);
   torch::manual_seed(5);
-  const auto wt = at::randn({256, 64}) * 0.1, bias = at::randn({64});
-  for (const auto& order : {std::vector<int64_t>{49, 200, 7, 3136}, std::vector<int64_t>{200, 49, 3136, 7}})
-    for (auto epilogue : {Linear::Epilogue::None, Linear::Epilogue::Accumulate}) {
-      const Linear product(wt, bias, epilogue);
-      for (int64_t rows : order) {
-        const auto x = at::randn({rows, 256});
-        const auto want = at::addmm(bias.to(at::kDouble), x.to(at::kDouble), wt.to(at::kDouble));
-        auto out = at::zeros({rows, 64});
-        product.into(x, out);
-        EXPECT_LT(relL2(out, want), 1e-6) << rows;
-        auto onednn = at::zeros({rows, 64});
-        {
-          OneDnnProductsOnly only;
-          product.into(x, onednn);
+  EXPECT_TRUE(SmallRowsProduct::worthIt(1024, 512));
+  EXPECT_FALSE(SmallRowsProduct::worthIt(512, 512));
+  for (int64_t k : {1024, 512}) {
+    const auto wt = at::randn({k, 512}) * 0.05, bias = at::randn({512});
+    for (const auto& order : {std::vector<int64_t>{49, 200, 7, 300}, std::vector<int64_t>{200, 49, 300, 7}})
+      for (auto epilogue : {Linear::Epilogue::None, Linear::Epilogue::Accumulate})
+        for (auto kernels :
+             {ProductKernels::ByShape, ProductKernels::OneDnnOnly, ProductKernels::SmallRowsWherePossible}) {
+          const Linear product(wt, bias, epilogue);
+          ProductKernelsOverride choice(kernels);
+          for (int64_t rows : order) {
+            const auto x = at::randn({rows, k});
+            const auto want = at::addmm(bias.to(at::kDouble), x.to(at::kDouble), wt.to(at::kDouble));
+            auto out = at::zeros({rows, 512});
+            product.into(x, out);
+            EXPECT_LT(relL2(out, want), 1e-6) << "k " << k << " rows " << rows << " kernels " << int(kernels);
+          }
         }
-        EXPECT_LT(relL2(onednn, want), 1e-6) << rows;
-      }
-    }
+  }
 }
 
 }  // namespace

@@ -21,7 +21,7 @@
 namespace revcol::fast {
 namespace {
 
-thread_local bool t_onednn_only = false;  // OneDnnProductsOnly on this thread
+thread_local ProductKernels t_kernels = ProductKernels::ByShape;  // ProductKernelsOverride
 
 at::Tensor contiguousFloat(const at::Tensor& t) { return t.detach().to(at::kFloat).contiguous(); }
 
@@ -68,6 +68,10 @@ class ShapeCache {
     if (entries_.size() >= 32) entries_.clear();
     return entries_.emplace(key, make()).first->second;
   }
+  void clear() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    entries_.clear();
+  }
 
  private:
   std::mutex mutex_;
@@ -82,47 +86,67 @@ struct Linear::Impl {
   bool bf16, out_bf16;
   int64_t k, n;
 
+  struct Packed {
+    memory::desc desc;
+    memory weights;  // owns its buffer (a handle: copies share it)
+  };
   struct Prepared {
     dnnl::matmul matmul;
-    memory weights;  // packed for this primitive
+    Packed weights;  // packed for this primitive (held while it runs)
   };
   // Packed weights per layout: primitives for different row counts usually share one.
   std::mutex packed_mutex;
-  std::vector<std::pair<memory::desc, memory>> packed;
+  std::vector<Packed> packed;
   ShapeCache<int64_t, std::shared_ptr<Prepared>> prepared;
-  bool small_rows = false;                  // products of at most SmallRowsProduct::kMaxRows rows use it
-  std::shared_ptr<SmallRowsProduct> small;  // made on first use
+  // The small-rows kernel can run this product (rows permitting), and by default does.
+  bool small_rows = false, small_rows_pays = false;
+  std::shared_ptr<const SmallRowsProduct> small;  // its panels, while they are the packed form
 
-  // The plain copy is dropped once packed (a third copy of every weight otherwise); a primitive
-  // that wants another layout gets it by a reorder from the first packed one.
-  memory packedWeights(const memory::desc& desc) {
-    std::lock_guard<std::mutex> lock(packed_mutex);
-    for (auto& [d, m] : packed)
-      if (d == desc) return m;
-    if (!wt.defined() && packed.empty()) wt = small->plain();
-    memory source = packed.empty() ? memory({{k, n}, bf16 ? Dt::bf16 : Dt::f32, Tag::ab}, engine(), wt.data_ptr())
-                                   : packed.front().second;
-    memory out(desc, engine());
-    dnnl::reorder(source, out).execute(stream(), source, out);
+  // The weights are held packed once, in the form the last product needed: oneDNN's layouts (a
+  // primitive that wants another layout gets it by a reorder from the first packed one) or the
+  // small-rows panels. The plain copy is dropped once packed; a switch repacks from the other form
+  // and drops it (an input size uses one form per product: a model switches once, after the
+  // load-time check's small image). Both forms kept would double RevCol-T's level 3 (64 MiB), and
+  // much more of RevCol-H. Callers hold packed_mutex.
+  at::Tensor plainWeights() {
+    if (wt.defined()) return wt;
+    if (small) return small->plain();
+    at::Tensor plain = at::empty({k, n}, bf16 ? at::kBFloat16 : at::kFloat);
+    memory out({{k, n}, bf16 ? Dt::bf16 : Dt::f32, Tag::ab}, engine(), plain.data_ptr());
+    dnnl::reorder(packed.front().weights, out).execute(stream(), packed.front().weights, out);
     stream().wait();
-    packed.emplace_back(desc, out);
+    return plain;
+  }
+
+  Packed packedWeights(const memory::desc& desc) {
+    std::lock_guard<std::mutex> lock(packed_mutex);
+    for (const Packed& p : packed)
+      if (p.desc == desc) return p;
+    const at::Tensor plain = packed.empty() ? plainWeights() : at::Tensor();
+    memory source = packed.empty() ? memory({{k, n}, bf16 ? Dt::bf16 : Dt::f32, Tag::ab}, engine(), plain.data_ptr())
+                                   : packed.front().weights;
+    Packed out{desc, memory(desc, engine())};
+    dnnl::reorder(source, out.weights).execute(stream(), source, out.weights);
+    stream().wait();
+    packed.push_back(out);
     wt = at::Tensor();
+    small.reset();  // a product running on the panels holds them until it ends
     return out;
   }
 
-  const SmallRowsProduct& smallRows() {
-    std::lock_guard<std::mutex> lock(packed_mutex);
-    if (small) return *small;
-    at::Tensor plain = wt;
-    if (!plain.defined()) {  // already packed for oneDNN: back to K x N
-      plain = at::empty({k, n});
-      memory out({{k, n}, Dt::f32, Tag::ab}, engine(), plain.data_ptr());
-      dnnl::reorder(packed.front().second, out).execute(stream(), packed.front().second, out);
-      stream().wait();
+  std::shared_ptr<const SmallRowsProduct> smallRows() {
+    std::shared_ptr<const SmallRowsProduct> made;
+    {
+      std::lock_guard<std::mutex> lock(packed_mutex);
+      if (small) return small;
+      made = small = std::make_shared<const SmallRowsProduct>(plainWeights());
+      wt = at::Tensor();
+      packed.clear();
     }
-    small = std::make_shared<SmallRowsProduct>(plain);
-    wt = at::Tensor();
-    return *small;
+    // The primitives hold the oneDNN copy (a running one keeps it until it ends). Cleared outside
+    // packed_mutex: prepare() takes that lock under the cache's.
+    prepared.clear();
+    return made;
   }
 
   std::shared_ptr<Prepared> prepare(int64_t rows) {
@@ -150,6 +174,7 @@ Linear::Linear(const at::Tensor& wt, const at::Tensor& bias, Epilogue epilogue, 
   impl_->bf16 = bf16;
   impl_->out_bf16 = bf16 && out_bf16;
   impl_->small_rows = !bf16 && epilogue != Epilogue::Gelu && SmallRowsProduct::supported(impl_->n);
+  impl_->small_rows_pays = SmallRowsProduct::worthIt(impl_->k, impl_->n);
 }
 
 void Linear::into(const at::Tensor& x_in, at::Tensor& out) const {
@@ -158,15 +183,18 @@ void Linear::into(const at::Tensor& x_in, at::Tensor& out) const {
   const at::Tensor x = x_in.to(in_type).contiguous();
   checkProduct(x, p.k, p.n, out, p.out_bf16);
   const int64_t rows = x.numel() / p.k;
-  if (p.small_rows && !t_onednn_only && rows >= 1 && rows <= SmallRowsProduct::kMaxRows) {
-    p.smallRows().run(x.data_ptr<float>(), rows, p.bias.data_ptr<float>(), out.data_ptr<float>(),
-                      p.epilogue == Epilogue::Accumulate);
+  const bool small_rows =
+      p.small_rows && rows >= 1 && rows <= SmallRowsProduct::kMaxRows &&
+      (t_kernels == ProductKernels::ByShape ? p.small_rows_pays : t_kernels == ProductKernels::SmallRowsWherePossible);
+  if (small_rows) {
+    p.smallRows()->run(x.data_ptr<float>(), rows, p.bias.data_ptr<float>(), out.data_ptr<float>(),
+                       p.epilogue == Epilogue::Accumulate);
     return;
   }
   auto prepared = p.prepared.get(rows, [&] { return p.prepare(rows); });
   const Dt in = p.bf16 ? Dt::bf16 : Dt::f32, dst = p.out_bf16 ? Dt::bf16 : Dt::f32;
   prepared->matmul.execute(stream(), {{DNNL_ARG_SRC, wrap({{rows, p.k}, in, Tag::ab}, x)},
-                                      {DNNL_ARG_WEIGHTS, prepared->weights},
+                                      {DNNL_ARG_WEIGHTS, prepared->weights.weights},
                                       {DNNL_ARG_BIAS, wrap({{1, p.n}, Dt::f32, Tag::ab}, p.bias)},
                                       {DNNL_ARG_DST, wrap({{rows, p.n}, dst, Tag::ab}, out)}});
 }
@@ -312,8 +340,8 @@ at::Tensor DepthwiseConv::operator()(const at::Tensor& nhwc) const {
 
 #endif
 
-OneDnnProductsOnly::OneDnnProductsOnly() : previous_(t_onednn_only) { t_onednn_only = true; }
-OneDnnProductsOnly::~OneDnnProductsOnly() { t_onednn_only = previous_; }
+ProductKernelsOverride::ProductKernelsOverride(ProductKernels kernels) : previous_(t_kernels) { t_kernels = kernels; }
+ProductKernelsOverride::~ProductKernelsOverride() { t_kernels = previous_; }
 
 int64_t Linear::inputs() const { return impl_->k; }
 int64_t Linear::outputs() const { return impl_->n; }

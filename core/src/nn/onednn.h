@@ -16,9 +16,10 @@
 namespace revcol::fast {
 
 // out = x @ W + b, then the epilogue. wt is W transposed: K x N (inputs x outputs). Float32
-// products of at most 64 rows without the GELU epilogue run on SmallRowsProduct where the CPU has
-// AVX-512 (its weights stream from memory with the arithmetic: level 3 of RevCol-T at 224 x 224),
-// the rest on oneDNN's matmul; each packs its own copy of the weights on first use.
+// products of at most 64 rows by weights over 1 MiB, without the GELU epilogue, run on
+// SmallRowsProduct where the CPU has AVX-512 (it streams the weights from memory while it
+// multiplies: level 3 of RevCol-T at 224 x 224), the rest on oneDNN's matmul. The weights are held
+// packed for one of the two at a time (a switch repacks them).
 class Linear {
  public:
   enum class Epilogue {
@@ -43,17 +44,21 @@ class Linear {
   std::shared_ptr<Impl> impl_;
 };
 
-// While one lives, this thread's products all run on oneDNN (tests and revcol-bench compare the
-// two kernels; nothing else needs it).
-class OneDnnProductsOnly {
+// Which kernel this thread's float32 products run on while a ProductKernelsOverride lives. By
+// default (ByShape) the small-rows kernel takes the products it pays for (few rows, large weights:
+// SmallRowsProduct::worthIt) and oneDNN the rest; tests and revcol-bench also run each kernel
+// wherever it can (the small-rows kernel: at most 64 rows, whole panels, no GELU epilogue).
+enum class ProductKernels { ByShape, OneDnnOnly, SmallRowsWherePossible };
+
+class ProductKernelsOverride {
  public:
-  OneDnnProductsOnly();
-  ~OneDnnProductsOnly();
-  OneDnnProductsOnly(const OneDnnProductsOnly&) = delete;
-  OneDnnProductsOnly& operator=(const OneDnnProductsOnly&) = delete;
+  explicit ProductKernelsOverride(ProductKernels kernels);
+  ~ProductKernelsOverride();
+  ProductKernelsOverride(const ProductKernelsOverride&) = delete;
+  ProductKernelsOverride& operator=(const ProductKernelsOverride&) = delete;
 
  private:
-  bool previous_;
+  ProductKernels previous_;
 };
 
 // LayerNorm over the last dimension (eps 1e-6) of a rows x C tensor, or of any contiguous tensor

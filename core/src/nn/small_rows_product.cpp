@@ -43,8 +43,7 @@ __attribute__((target("avx512f"))) void tile(const float* x, int64_t k, const fl
   }
 }
 
-using TileFn = void (*)(const float*, int64_t, const float*, const float*, float*, int64_t, bool, const char*,
-                        int64_t);
+using TileFn = void (*)(const float*, int64_t, const float*, const float*, float*, int64_t, bool, const char*, int64_t);
 
 template <int... R>
 TileFn tileFor(int rows, std::integer_sequence<int, R...>) {
@@ -83,7 +82,11 @@ SmallRowsProduct::SmallRowsProduct(const at::Tensor& wt) : k_(wt.size(0)), n_(wt
   panels_ = wt.detach().to(at::kFloat).reshape({k_, n_ / kPanel, kPanel}).permute({1, 0, 2}).contiguous();
 }
 
-at::Tensor SmallRowsProduct::plain() const { return panels_.permute({1, 0, 2}).reshape({k_, n_}); }
+at::Tensor SmallRowsProduct::plain() const {
+  at::Tensor out = at::empty({k_, n_});
+  out.view({k_, n_ / kPanel, kPanel}).copy_(panels_.permute({1, 0, 2}));
+  return out;
+}
 
 void SmallRowsProduct::run(const float* x, int64_t rows, const float* bias, float* out, bool accumulate) const {
   if (rows < 1 || rows > kMaxRows) throw Error("fast path: too many rows for the small-rows kernel");
