@@ -25,7 +25,7 @@ class FastRevColNet {
   // networks only.
   // bf16: the ConvNeXt MLPs (~90 % of the arithmetic) multiply in bfloat16 (off by default; it
   // drifts ~1e-2 relative from float32, see revcol-bench). gelu_pass: the MLPs' GELU as a pass of
-  // its own (fast_gelu.h; 2-4 % faster where the CPU has AVX-512) or fused into oneDNN's product
+  // its own (fast_gelu.h; 2-6 % faster where the CPU has AVX-512) or fused into oneDNN's product
   // (tests and revcol-bench run both).
   explicit FastRevColNet(RevColNetImpl& net, bool bf16 = false, bool gelu_pass = fast::geluPassAvailable());
 
