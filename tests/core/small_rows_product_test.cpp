@@ -38,11 +38,21 @@ TEST(SmallRowsProduct, EveryRowCountMatchesAFloat64Product) {
         }
       }
   }
+  // One panel from weights that start off any 64-byte boundary (a view into a larger tensor): the
+  // panels may then alias them, and the kernel's loads must not assume alignment.
+  const auto storage = at::randn({3 + 40 * 32});
+  const auto offset = storage.narrow(0, 3, 40 * 32).view({40, 32});
+  const SmallRowsProduct one_panel(offset);
+  const auto x = at::randn({9, 40});
+  auto y = at::empty({9, 32});
+  one_panel.run(x.data_ptr<float>(), 9, at::zeros({32}).data_ptr<float>(), y.data_ptr<float>(), false);
+  EXPECT_LT(relL2(y, at::mm(x.to(at::kDouble), offset.to(at::kDouble))), 1e-6);
+
   EXPECT_FALSE(SmallRowsProduct::supported(48));  // not a whole panel
   const SmallRowsProduct product(at::randn({8, 32}));
-  auto x = at::randn({65, 8}), out = at::empty({65, 32});
+  auto too_many = at::randn({65, 8}), out = at::empty({65, 32});
   EXPECT_ANY_THROW(
-      product.run(x.data_ptr<float>(), 65, at::zeros({32}).data_ptr<float>(), out.data_ptr<float>(), false));
+      product.run(too_many.data_ptr<float>(), 65, at::zeros({32}).data_ptr<float>(), out.data_ptr<float>(), false));
 }
 
 // One Linear serves few rows on the small-rows kernel and many on oneDNN, repacking its weights

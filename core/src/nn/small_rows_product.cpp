@@ -25,7 +25,7 @@ __attribute__((target("avx512f"))) void tile(const float* x, int64_t k, const fl
   const __m512 b0 = _mm512_loadu_ps(bias), b1 = _mm512_loadu_ps(bias + 16);
   for (int r = 0; r < R; ++r) acc[r][0] = b0, acc[r][1] = b1;
   for (int64_t i = 0; i < k; ++i) {
-    const __m512 w0 = _mm512_load_ps(panel + i * 32), w1 = _mm512_load_ps(panel + i * 32 + 16);
+    const __m512 w0 = _mm512_loadu_ps(panel + i * 32), w1 = _mm512_loadu_ps(panel + i * 32 + 16);
     if (prefetch && (i & 1) == 0 && i * 32 < prefetch_bytes) _mm_prefetch(prefetch + i * 32, _MM_HINT_T0);
     for (int r = 0; r < R; ++r) {
       const __m512 v = _mm512_set1_ps(x[r * k + i]);
@@ -77,8 +77,8 @@ bool SmallRowsProduct::supported(int64_t outputs) {
 
 SmallRowsProduct::SmallRowsProduct(const at::Tensor& wt) : k_(wt.size(0)), n_(wt.size(1)) {
   if (!supported(n_)) throw Error("fast path: no small-rows kernel for this product");
-  // K x N -> (N / 32) x K x 32: one panel's weights are contiguous, read once per product. 64-byte
-  // rows of a panel: libtorch's CPU allocator aligns every tensor to 64 bytes.
+  // K x N -> (N / 32) x K x 32: one panel's weights are contiguous, read once per product (the
+  // kernel's loads need no alignment).
   panels_ = wt.detach().to(at::kFloat).reshape({k_, n_ / kPanel, kPanel}).permute({1, 0, 2}).contiguous();
 }
 
