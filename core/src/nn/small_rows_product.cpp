@@ -15,8 +15,10 @@ namespace {
 constexpr int64_t kTileRows = 14;  // 14 rows x 2 vectors = 28 accumulators of the 32 registers
 
 // R rows of x times one panel (k x 32). While it multiplies, it prefetches `prefetch_bytes` of the
-// next panel from `prefetch` (one cache line every other k), so that panel's weights are on their
-// way from memory before the kernel reaches them.
+// next panel from `prefetch` (one cache line every other k) into L2, so that panel's weights are
+// on their way from memory before the kernel reaches them. (Into L2, not L1: a panel is 64-256 KiB.
+// Per forward 1.044-1.046x against oneDNN with T1, 1.039-1.044x with T0 in alternating runs;
+// prefetching two panels ahead gave 1.026-1.030x.)
 template <int R>
 __attribute__((target("avx512f"))) void tile(const float* x, int64_t k, const float* panel, const float* bias,
                                              float* out, int64_t n, bool accumulate, const char* prefetch,
@@ -26,7 +28,7 @@ __attribute__((target("avx512f"))) void tile(const float* x, int64_t k, const fl
   for (int r = 0; r < R; ++r) acc[r][0] = b0, acc[r][1] = b1;
   for (int64_t i = 0; i < k; ++i) {
     const __m512 w0 = _mm512_loadu_ps(panel + i * 32), w1 = _mm512_loadu_ps(panel + i * 32 + 16);
-    if (prefetch && (i & 1) == 0 && i * 32 < prefetch_bytes) _mm_prefetch(prefetch + i * 32, _MM_HINT_T0);
+    if (prefetch && (i & 1) == 0 && i * 32 < prefetch_bytes) _mm_prefetch(prefetch + i * 32, _MM_HINT_T1);
     for (int r = 0; r < R; ++r) {
       const __m512 v = _mm512_set1_ps(x[r * k + i]);
       acc[r][0] = _mm512_fmadd_ps(v, w0, acc[r][0]);
