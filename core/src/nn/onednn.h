@@ -47,7 +47,7 @@ class Linear {
 // Which kernel this thread's float32 products run on while a ProductKernelsOverride lives. By
 // default (ByShape) the small-rows kernel takes the products it pays for (few rows, large weights:
 // SmallRowsProduct::worthIt) and oneDNN the rest; tests and revcol-bench also run each kernel
-// wherever it can (the small-rows kernel: at most 64 rows, whole panels, no GELU epilogue).
+// wherever it can (the small-rows kernel: float32, at most 64 rows, no GELU epilogue).
 enum class ProductKernels { ByShape, OneDnnOnly, SmallRowsWherePossible };
 
 class ProductKernelsOverride {

@@ -21,10 +21,14 @@ constexpr int64_t kTileRows = 14;  // 14 rows x 2 vectors = 28 accumulators of t
 // prefetching two panels ahead gave 1.026-1.030x.)
 template <int R>
 __attribute__((target("avx512f"))) void tile(const float* x, int64_t k, const float* panel, const float* bias,
-                                             float* out, int64_t n, bool accumulate, const char* prefetch,
+                                             float* out, int64_t n, int cols, bool accumulate, const char* prefetch,
                                              int64_t prefetch_bytes) {
+  // `cols` of the panel's 32 columns are outputs (fewer in the last panel when N is not a multiple
+  // of 32): bias, accumulated outputs and stores are masked to them.
+  const auto m0 = static_cast<__mmask16>(cols >= 16 ? 0xffff : (1u << cols) - 1);
+  const auto m1 = static_cast<__mmask16>(cols >= 32 ? 0xffff : cols > 16 ? (1u << (cols - 16)) - 1 : 0);
   __m512 acc[R][2];
-  const __m512 b0 = _mm512_loadu_ps(bias), b1 = _mm512_loadu_ps(bias + 16);
+  const __m512 b0 = _mm512_maskz_loadu_ps(m0, bias), b1 = _mm512_maskz_loadu_ps(m1, bias + 16);
   for (int r = 0; r < R; ++r) acc[r][0] = b0, acc[r][1] = b1;
   for (int64_t i = 0; i < k; ++i) {
     const __m512 w0 = _mm512_loadu_ps(panel + i * 32), w1 = _mm512_loadu_ps(panel + i * 32 + 16);
@@ -37,15 +41,18 @@ __attribute__((target("avx512f"))) void tile(const float* x, int64_t k, const fl
   }
   for (int r = 0; r < R; ++r) {
     float* o = out + r * n;
-    for (int h = 0; h < 2; ++h) {
-      __m512 v = acc[r][h];
-      if (accumulate) v = _mm512_add_ps(_mm512_loadu_ps(o + 16 * h), v);
-      _mm512_storeu_ps(o + 16 * h, v);
+    __m512 v0 = acc[r][0], v1 = acc[r][1];
+    if (accumulate) {
+      v0 = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, o), v0);
+      v1 = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, o + 16), v1);
     }
+    _mm512_mask_storeu_ps(o, m0, v0);
+    _mm512_mask_storeu_ps(o + 16, m1, v1);
   }
 }
 
-using TileFn = void (*)(const float*, int64_t, const float*, const float*, float*, int64_t, bool, const char*, int64_t);
+using TileFn = void (*)(const float*, int64_t, const float*, const float*, float*, int64_t, int, bool, const char*,
+                        int64_t);
 
 template <int... R>
 TileFn tileFor(int rows, std::integer_sequence<int, R...>) {
@@ -61,10 +68,11 @@ void panelsAvx512(const float* x, int64_t rows, int64_t k, const float* panels, 
   for (int64_t q = begin; q < end; ++q) {
     const float* panel = panels + q * k * kPanel;
     const char* next = q + 1 < end ? reinterpret_cast<const char*>(panel + k * kPanel) : nullptr;
+    const int cols = static_cast<int>(std::min(kPanel, n - q * kPanel));
     for (int64_t t = 0, r0 = 0; r0 < rows; ++t, r0 += kTileRows) {
       const int r = static_cast<int>(std::min(kTileRows, rows - r0));
       tileFor(r, std::make_integer_sequence<int, kTileRows>())(x + r0 * k, k, panel, bias + q * kPanel,
-                                                               out + r0 * n + q * kPanel, n, accumulate,
+                                                               out + r0 * n + q * kPanel, n, cols, accumulate,
                                                                next ? next + t * share : nullptr, share);
     }
   }
@@ -74,26 +82,30 @@ void panelsAvx512(const float* x, int64_t rows, int64_t k, const float* panels, 
 
 bool SmallRowsProduct::supported(int64_t outputs) {
   static const bool avx512 = __builtin_cpu_supports("avx512f");
-  return avx512 && outputs > 0 && outputs % kPanel == 0;
+  return avx512 && outputs > 0;
 }
 
 SmallRowsProduct::SmallRowsProduct(const at::Tensor& wt) : k_(wt.size(0)), n_(wt.size(1)) {
   if (!supported(n_)) throw Error("fast path: no small-rows kernel for this product");
-  // K x N -> (N / 32) x K x 32: one panel's weights are contiguous, read once per product (the
-  // kernel's loads need no alignment).
-  panels_ = wt.detach().to(at::kFloat).reshape({k_, n_ / kPanel, kPanel}).permute({1, 0, 2}).contiguous();
+  // K x N -> panels x K x 32, the last panel zero-padded: one panel's weights are contiguous, read
+  // once per product (the kernel's loads need no alignment).
+  const int64_t panels = (n_ + kPanel - 1) / kPanel;
+  panels_ = at::zeros({k_, panels * kPanel});
+  panels_.narrow(1, 0, n_).copy_(wt.detach());
+  panels_ = panels_.view({k_, panels, kPanel}).permute({1, 0, 2}).contiguous();
 }
 
 at::Tensor SmallRowsProduct::plain() const {
+  const int64_t panels = panels_.size(0);
   at::Tensor out = at::empty({k_, n_});
-  out.view({k_, n_ / kPanel, kPanel}).copy_(panels_.permute({1, 0, 2}));
+  out.copy_(panels_.permute({1, 0, 2}).reshape({k_, panels * kPanel}).narrow(1, 0, n_));
   return out;
 }
 
 void SmallRowsProduct::run(const float* x, int64_t rows, const float* bias, float* out, bool accumulate) const {
   if (rows < 1 || rows > kMaxRows) throw Error("fast path: too many rows for the small-rows kernel");
   const float* panels = panels_.data_ptr<float>();
-  at::parallel_for(0, n_ / kPanel, 1, [&](int64_t begin, int64_t end) {
+  at::parallel_for(0, panels_.size(0), 1, [&](int64_t begin, int64_t end) {
     panelsAvx512(x, rows, k_, panels, n_, bias, out, accumulate, begin, end);
   });
 }

@@ -14,7 +14,7 @@ class SmallRowsProduct {
   static constexpr int64_t kMaxRows = 64;
   static constexpr int64_t kPanel = 32;  // output columns per panel of packed weights
 
-  // The CPU runs AVX-512F and `outputs` fills whole panels.
+  // The CPU runs AVX-512F (any number of outputs: the last panel is zero-padded).
   static bool supported(int64_t outputs);
   // Where it pays: weights larger than the 1 MiB that stays in a core's L2 between products
   // (RevCol-T: level 3's MLPs and Fusion.down; below that, oneDNN's matmul is as fast).
@@ -30,7 +30,7 @@ class SmallRowsProduct {
 
  private:
   int64_t k_, n_;
-  at::Tensor panels_;  // N / kPanel panels, each K x kPanel
+  at::Tensor panels_;  // ceil(N / kPanel) panels, each K x kPanel
 };
 
 }  // namespace revcol::fast
