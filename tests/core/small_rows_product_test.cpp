@@ -58,8 +58,9 @@ TEST(SmallRowsProduct, EveryRowCountMatchesAFloat64Product) {
       product.run(too_many.data_ptr<float>(), 65, at::zeros({32}).data_ptr<float>(), out.data_ptr<float>(), false));
 }
 
-// One Linear serves few rows on the small-rows kernel and many on oneDNN, repacking its weights
-// from the other kernel's copy at each switch (the plain copy is gone), in either order. With
+// One Linear serves few rows on the small-rows kernel and many on oneDNN, packing its weights for
+// each from the other kernel's copy (the plain copy is gone), in either order, switching kernels
+// three times (the first switch drops the old form, later ones keep both). With
 // weights of 1 MiB or less, few rows stay on oneDNN unless the small-rows kernel is asked for; the
 // overrides send them either way with the same figures. (Without AVX-512F every product stays on
 // oneDNN, whatever the override.)

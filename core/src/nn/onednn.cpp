@@ -100,14 +100,16 @@ struct Linear::Impl {
   ShapeCache<int64_t, std::shared_ptr<Prepared>> prepared;
   // The small-rows kernel can run this product (rows permitting), and by default does.
   bool small_rows = false, small_rows_pays = false;
-  std::shared_ptr<const SmallRowsProduct> small;  // its panels, while they are the packed form
+  std::shared_ptr<const SmallRowsProduct> small;  // its panels, once packed for it
+  int switches = 0;                               // from one kernel's packed form to the other's
 
-  // The weights are held packed once, in the form the last product needed: oneDNN's layouts (a
+  // The weights are packed for the kernel a product needs, on first need: oneDNN's layouts (a
   // primitive that wants another layout gets it by a reorder from the first packed one) or the
-  // small-rows panels. The plain copy is dropped once packed; a switch repacks from the other form
-  // and drops it (an input size uses one form per product: a model switches once, after the
-  // load-time check's small image). Both forms kept would double RevCol-T's level 3 (64 MiB), and
-  // much more of RevCol-H. Callers hold packed_mutex.
+  // small-rows panels. The plain copy is dropped once packed. The first switch to the other kernel
+  // repacks from the form there is and drops it: one input size needs one form per product, and
+  // both forms would double RevCol-T's level 3 (64 MiB), much more of RevCol-H. A second switch
+  // keeps both: inputs whose sizes move a product back and forth (a folder of mixed sizes without
+  // resizing) would otherwise repack it at every switch. Callers hold packed_mutex.
   at::Tensor plainWeights() {
     if (wt.defined()) return wt;
     if (small) return small->plain();
@@ -128,24 +130,27 @@ struct Linear::Impl {
     Packed out{desc, memory(desc, engine())};
     dnnl::reorder(source, out.weights).execute(stream(), source, out.weights);
     stream().wait();
+    if (small && packed.empty() && switches++ == 0)
+      small.reset();  // a product running on the panels holds them until it ends
     packed.push_back(out);
     wt = at::Tensor();
-    small.reset();  // a product running on the panels holds them until it ends
     return out;
   }
 
   std::shared_ptr<const SmallRowsProduct> smallRows() {
     std::shared_ptr<const SmallRowsProduct> made;
+    bool drop_onednn = false;
     {
       std::lock_guard<std::mutex> lock(packed_mutex);
       if (small) return small;
       made = small = std::make_shared<const SmallRowsProduct>(plainWeights());
       wt = at::Tensor();
-      packed.clear();
+      drop_onednn = !packed.empty() && switches++ == 0;
+      if (drop_onednn) packed.clear();
     }
     // The primitives hold the oneDNN copy (a running one keeps it until it ends). Cleared outside
     // packed_mutex: prepare() takes that lock under the cache's.
-    prepared.clear();
+    if (drop_onednn) prepared.clear();
     return made;
   }
 

@@ -18,8 +18,9 @@ namespace revcol::fast {
 // out = x @ W + b, then the epilogue. wt is W transposed: K x N (inputs x outputs). Float32
 // products of at most 64 rows by weights over 1 MiB, without the GELU epilogue, run on
 // SmallRowsProduct where the CPU has AVX-512 (it streams the weights from memory while it
-// multiplies: level 3 of RevCol-T at 224 x 224), the rest on oneDNN's matmul. The weights are held
-// packed for one of the two at a time (a switch repacks them).
+// multiplies: level 3 of RevCol-T at 224 x 224), the rest on oneDNN's matmul. The weights are
+// packed for the kernel that needs them; the first switch to the other kernel drops the old form,
+// a second keeps both.
 class Linear {
  public:
   enum class Epilogue {

@@ -89,10 +89,13 @@ SmallRowsProduct::SmallRowsProduct(const at::Tensor& wt) : k_(wt.size(0)), n_(wt
   if (!supported(n_)) throw Error("fast path: no small-rows kernel for this product");
   // K x N -> panels x K x 32, the last panel zero-padded: one panel's weights are contiguous, read
   // once per product (the kernel's loads need no alignment).
-  const int64_t panels = (n_ + kPanel - 1) / kPanel;
-  panels_ = at::zeros({k_, panels * kPanel});
-  panels_.narrow(1, 0, n_).copy_(wt.detach());
-  panels_ = panels_.view({k_, panels, kPanel}).permute({1, 0, 2}).contiguous();
+  // Written in place (no transient copies: the heap keeps what it frees, cpu_runtime.h).
+  const int64_t full = n_ / kPanel, rest = n_ % kPanel;
+  panels_ = at::zeros({full + (rest > 0), k_, kPanel});
+  const at::Tensor w = wt.detach();
+  const at::Tensor by_column = panels_.permute({1, 0, 2});  // K x panels x 32 view
+  if (full > 0) by_column.narrow(1, 0, full).copy_(w.narrow(1, 0, full * kPanel).reshape({k_, full, kPanel}));
+  if (rest > 0) by_column.select(1, full).narrow(1, 0, rest).copy_(w.narrow(1, full * kPanel, rest));
 }
 
 at::Tensor SmallRowsProduct::plain() const {
