@@ -446,8 +446,8 @@ int main(int argc, char** argv) {
       revcol::RevColNet net(tiny);
       revcol::randomizeWeights(*net, 0);
       net->eval();
-      // Each form its own net: a Linear holds its weights packed for one kernel at a time, and
-      // switching repacks them.
+      // Each form its own net: a Linear switched between kernels repacks its weights (and after a
+      // second switch holds both forms), which would be timed with the form it switched to.
       revcol::FastRevColNet pass(*net, /*bf16=*/false, /*gelu_pass=*/true), fused(*net, false, false),
           onednn(*net, false, true);
       torch::InferenceMode guard;

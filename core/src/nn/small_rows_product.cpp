@@ -88,8 +88,8 @@ bool SmallRowsProduct::supported(int64_t outputs) {
 SmallRowsProduct::SmallRowsProduct(const at::Tensor& wt) : k_(wt.size(0)), n_(wt.size(1)) {
   if (!supported(n_)) throw Error("fast path: no small-rows kernel for this product");
   // K x N -> panels x K x 32, the last panel zero-padded: one panel's weights are contiguous, read
-  // once per product (the kernel's loads need no alignment).
-  // Written in place (no transient copies: the heap keeps what it frees, cpu_runtime.h).
+  // once per product (the kernel's loads need no alignment). Written in place through a view: a
+  // transient copy would stay in the heap, which keeps what it frees (cpu_runtime.h).
   const int64_t full = n_ / kPanel, rest = n_ % kPanel;
   panels_ = at::zeros({full + (rest > 0), k_, kPanel});
   const at::Tensor w = wt.detach();

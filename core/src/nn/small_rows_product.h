@@ -17,7 +17,8 @@ class SmallRowsProduct {
   // The CPU runs AVX-512F (any number of outputs: the last panel is zero-padded).
   static bool supported(int64_t outputs);
   // Where it pays: weights larger than the 1 MiB that stays in a core's L2 between products
-  // (RevCol-T: level 3's MLPs and Fusion.down; below that, oneDNN's matmul is as fast).
+  // (RevCol-T at 224 x 224: level 3's MLPs and Fusion.down, the classification heads; below that,
+  // oneDNN's matmul is as fast).
   static bool worthIt(int64_t inputs, int64_t outputs) { return inputs * outputs > (int64_t{1} << 18); }
 
   explicit SmallRowsProduct(const at::Tensor& wt);  // K x N float32 (inputs x outputs)
