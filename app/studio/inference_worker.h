@@ -129,9 +129,10 @@ class InferenceWorker : public QObject {
   void loadModel(const QString& path, const revcol::LoadOptions& options);
   // Counts the frames of a video (decoding, so off the GUI thread) and keeps it open for analyze().
   void openVideo(const QString& path);
-  // The analysis with float32 reconstructions (step and chain). The float64 ones, ~10x slower
-  // (plain modules in float64: 1.3 s of 1.44 s for RevCol-T at 224 x 224), come from addFloat64,
-  // which the window asks for when it is not playing, so playback runs at the float32 pace.
+  // The analysis with float32 reconstructions (step and chain). The float64 ones, ~5x slower
+  // (plain modules in float64: 0.64-0.71 s for RevCol-T at 224 x 224 against 0.14 s), come from
+  // addFloat64, which the window asks for when it is not playing, so playback runs at the float32
+  // pace.
   void analyze(quint64 id, const revcol::studio::FrameRequest& frame, const revcol::studio::AnalysisSettings& settings);
   // `base` with its float64 step and chain reconstructions added. Ends in float64Ready, failed or
   // dropped (superseded by any newer request, also while it runs).

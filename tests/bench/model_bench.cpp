@@ -464,7 +464,7 @@ int main(int argc, char** argv) {
         alternatingPairs("RevCol-T 224 x 224, the MLPs' GELU", 8 * o.reps,
                          {"ours, GELU pass after pwconv1 (default)", forward(pass)},
                          {"ours, GELU fused into pwconv1 (oneDNN)", forward(fused)}, "fused / pass");
-      if (revcol::fast::SmallRowsProduct::supported(32)) {
+      if (revcol::fast::SmallRowsProduct::available()) {
         auto onednn_only = [&] {
           revcol::fast::ProductKernelsOverride only(revcol::fast::ProductKernels::OneDnnOnly);
           forward(onednn)();

@@ -160,7 +160,7 @@ TEST_P(FastPath, EqualsThePlainPathOnEveryLevelOfEveryColumn) {
     expectFastEqualsPlain(c, net, gelu_pass, gelu_pass ? "GELU pass" : "fused GELU");
   }
   const bool gelu_pass = fast::geluPassAvailable();
-  if (fast::SmallRowsProduct::supported(32)) {
+  if (fast::SmallRowsProduct::available()) {
     fast::ProductKernelsOverride small(fast::ProductKernels::SmallRowsWherePossible);
     SCOPED_TRACE("small-rows kernel wherever possible");
     expectFastEqualsPlain(c, net, gelu_pass, "small-rows kernel wherever possible");

@@ -59,6 +59,11 @@ int physicalCores() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+bool hasAvx512f() {
+  static const bool avx512 = __builtin_cpu_supports("avx512f");
+  return avx512;
+}
+
 int freeCoresGiven(int cores, int others_now, int others_before) {
   return std::clamp(cores - std::max(0, std::min(others_now, others_before)), 1, cores);
 }

@@ -1,8 +1,11 @@
 #pragma once
-// Process-wide CPU settings for inference: how many threads, and an allocator that keeps
-// activations mapped. Both are global to the process (OpenMP, OpenBLAS and glibc malloc have no
+// The CPU inference runs on: what it can do (AVX-512F, its physical cores), and process-wide
+// settings: how many threads, and an allocator that keeps activations mapped. Both are global to the process (OpenMP, OpenBLAS and glibc malloc have no
 // per-model state), so they are applied when a model loads and again before each inference call.
 namespace revcol {
+
+// The CPU runs AVX-512F (the fast path's own kernels: fast_gelu.h, small_rows_product.h).
+bool hasAvx512f();
 
 // Physical cores of this machine (logical CPUs / threads per core from /proc/cpuinfo; logical
 // CPUs where that is unknown). At least 1.

@@ -1,5 +1,7 @@
 #include "nn/fast_gelu.h"
 
+#include "nn/cpu_runtime.h"
+
 #include <ATen/Parallel.h>
 
 #include <immintrin.h>
@@ -61,10 +63,7 @@ __attribute__((target("avx512f"))) void geluAvx512(float* p, int64_t n) {
 
 }  // namespace
 
-bool geluPassAvailable() {
-  static const bool avx512 = __builtin_cpu_supports("avx512f");
-  return avx512;
-}
+bool geluPassAvailable() { return hasAvx512f(); }
 
 void geluInPlace(at::Tensor& x) {
   if (!geluPassAvailable() || !x.is_contiguous() || x.scalar_type() != at::kFloat) {

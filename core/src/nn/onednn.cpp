@@ -178,7 +178,7 @@ Linear::Linear(const at::Tensor& wt, const at::Tensor& bias, Epilogue epilogue, 
   impl_->epilogue = epilogue;
   impl_->bf16 = bf16;
   impl_->out_bf16 = bf16 && out_bf16;
-  impl_->small_rows = !bf16 && epilogue != Epilogue::Gelu && SmallRowsProduct::supported(impl_->n);
+  impl_->small_rows = !bf16 && epilogue != Epilogue::Gelu && SmallRowsProduct::available();
   impl_->small_rows_pays = SmallRowsProduct::worthIt(impl_->k, impl_->n);
 }
 

@@ -1,5 +1,7 @@
 #include "nn/small_rows_product.h"
 
+#include "nn/cpu_runtime.h"
+
 #include <revcol/error.h>
 
 #include <ATen/Parallel.h>
@@ -80,13 +82,10 @@ void panelsAvx512(const float* x, int64_t rows, int64_t k, const float* panels, 
 
 }  // namespace
 
-bool SmallRowsProduct::supported(int64_t outputs) {
-  static const bool avx512 = __builtin_cpu_supports("avx512f");
-  return avx512 && outputs > 0;
-}
+bool SmallRowsProduct::available() { return hasAvx512f(); }
 
 SmallRowsProduct::SmallRowsProduct(const at::Tensor& wt) : k_(wt.size(0)), n_(wt.size(1)) {
-  if (!supported(n_)) throw Error("fast path: no small-rows kernel for this product");
+  if (!available() || n_ < 1) throw Error("fast path: no small-rows kernel for this product");
   // K x N -> panels x K x 32, the last panel zero-padded: one panel's weights are contiguous, read
   // once per product (the kernel's loads need no alignment). Written in place through a view: a
   // transient copy would stay in the heap, which keeps what it frees (cpu_runtime.h).

@@ -14,8 +14,9 @@ class SmallRowsProduct {
   static constexpr int64_t kMaxRows = 64;
   static constexpr int64_t kPanel = 32;  // output columns per panel of packed weights
 
-  // The CPU runs AVX-512F (any number of outputs: the last panel is zero-padded).
-  static bool supported(int64_t outputs);
+  // The CPU runs AVX-512F (then any product: the last panel of a width that is not a multiple of
+  // 32 is zero-padded).
+  static bool available();
   // Where it pays: weights larger than the 1 MiB that stays in a core's L2 between products
   // (RevCol-T at 224 x 224: level 3's MLPs and Fusion.down, the classification heads; below that,
   // oneDNN's matmul is as fast).
