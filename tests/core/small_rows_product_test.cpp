@@ -8,78 +8,112 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "relative_l2.h"
 
 namespace revcol::fast {
 namespace {
 
-// Every row count it takes (whole 14-row tiles and every remainder), inputs from 1 to 512, one and
-// three whole panels and outputs that end in a partial panel (7: one, 1000: 31 and 8 columns), with
-// and without accumulation, on one and two threads (the panels split).
+// Every row count up to 64 (whole 14-row tiles and every remainder: the threads split the panels)
+// and row counts above it to 256 (the threads split the row tiles, unevenly on three threads),
+// inputs from 1 to 512, one and three whole panels and outputs that end in a partial panel (7: one,
+// 1000: 31 and 8 columns), stored, accumulated and stored after the GELU, on two threads (and on
+// one and three for a sample of row counts).
 TEST(SmallRowsProduct, EveryRowCountMatchesAFloat64Product) {
+  using Output = SmallRowsProduct::Output;
   if (!SmallRowsProduct::available()) {  // no AVX-512F: the kernel refuses, Linear keeps oneDNN
     EXPECT_ANY_THROW(SmallRowsProduct(at::randn({8, 32})));
     return;
   }
   torch::manual_seed(4);
-  for (int threads : {1, 2}) {
-    configureCpuThreads(threads);
-    for (int64_t k : {1, 37, 512})
-      for (int64_t n : {32, 96, 7, 1000}) {
-        const auto wt = at::randn({k, n}), bias = at::randn({n});
-        const SmallRowsProduct product(wt);
-        EXPECT_TRUE(at::equal(product.plain(), wt));
-        for (int64_t rows = 1; rows <= SmallRowsProduct::kMaxRows; ++rows) {
-          const auto x = at::randn({rows, k});
-          const auto want = at::addmm(bias.to(at::kDouble), x.to(at::kDouble), wt.to(at::kDouble));
+  std::vector<int64_t> row_counts;
+  for (int64_t rows = 1; rows <= SmallRowsProduct::kPanelSplitRows; ++rows) row_counts.push_back(rows);
+  for (int64_t rows : {65, 69, 84, 98, 111, 112, 113, 196, 255, 256}) row_counts.push_back(rows);
+  ASSERT_EQ(row_counts.back(), SmallRowsProduct::kMaxRows);
+  for (int64_t k : {1, 37, 512})
+    for (int64_t n : {32, 96, 7, 1000}) {
+      const auto wt = at::randn({k, n}), bias = at::randn({n});
+      const SmallRowsProduct product(wt);
+      EXPECT_TRUE(at::equal(product.plain(), wt));
+      for (int64_t rows : row_counts) {
+        const auto x = at::randn({rows, k});
+        const auto want = at::addmm(bias.to(at::kDouble), x.to(at::kDouble), wt.to(at::kDouble));
+        const auto residual = at::randn({rows, n});
+        for (int threads : {1, 2, 3}) {
+          if (threads != 2 && rows % 7 != 0 && rows < SmallRowsProduct::kMaxRows) continue;  // time: a sample
+          configureCpuThreads(threads);
+          const std::string where =
+              "k " + std::to_string(k) + " n " + std::to_string(n) + " rows " + std::to_string(rows) + " threads " +
+              std::to_string(threads);
           auto out = at::full({rows, n}, std::nanf(""));
-          product.run(x.data_ptr<float>(), rows, bias.data_ptr<float>(), out.data_ptr<float>(), false);
-          EXPECT_LT(relL2(out, want), 1e-6) << "k " << k << " n " << n << " rows " << rows;
-          auto residual = at::randn({rows, n});
-          const auto expected = residual.to(at::kDouble) + want;
-          product.run(x.data_ptr<float>(), rows, bias.data_ptr<float>(), residual.data_ptr<float>(), true);
-          EXPECT_LT(relL2(residual, expected), 1e-6) << "accumulate, k " << k << " n " << n << " rows " << rows;
+          product.run(x.data_ptr<float>(), rows, bias.data_ptr<float>(), out.data_ptr<float>(), Output::Store);
+          EXPECT_LT(relL2(out, want), 1e-6) << where;
+          auto sum = residual.clone();
+          product.run(x.data_ptr<float>(), rows, bias.data_ptr<float>(), sum.data_ptr<float>(), Output::Accumulate);
+          EXPECT_LT(relL2(sum, residual.to(at::kDouble) + want), 1e-6) << "accumulate, " << where;
+          auto gelu = at::full({rows, n}, std::nanf(""));
+          product.run(x.data_ptr<float>(), rows, bias.data_ptr<float>(), gelu.data_ptr<float>(), Output::Gelu);
+          EXPECT_LT(relL2(gelu, at::gelu(want)), 1e-6) << "GELU, " << where;
         }
       }
-  }
+    }
+  configureCpuThreads(2);
   // Weights that start off any 64-byte boundary (a view into a larger tensor) are read as their
   // values.
   const auto storage = at::randn({3 + 40 * 32});
   const auto offset = storage.narrow(0, 3, 40 * 32).view({40, 32});
   const SmallRowsProduct one_panel(offset);
-  const auto x = at::randn({9, 40});
-  auto y = at::empty({9, 32});
-  one_panel.run(x.data_ptr<float>(), 9, at::zeros({32}).data_ptr<float>(), y.data_ptr<float>(), false);
-  EXPECT_LT(relL2(y, at::mm(x.to(at::kDouble), offset.to(at::kDouble))), 1e-6);
+  for (int64_t rows : {9, 100}) {
+    const auto x = at::randn({rows, 40});
+    auto y = at::empty({rows, 32});
+    one_panel.run(x.data_ptr<float>(), rows, at::zeros({32}).data_ptr<float>(), y.data_ptr<float>(), Output::Store);
+    EXPECT_LT(relL2(y, at::mm(x.to(at::kDouble), offset.to(at::kDouble))), 1e-6) << rows << " rows";
+  }
 
   const SmallRowsProduct product(at::randn({8, 32}));
-  auto too_many = at::randn({65, 8}), out = at::empty({65, 32});
-  EXPECT_ANY_THROW(
-      product.run(too_many.data_ptr<float>(), 65, at::zeros({32}).data_ptr<float>(), out.data_ptr<float>(), false));
+  const int64_t too_many = SmallRowsProduct::kMaxRows + 1;
+  auto x = at::randn({too_many, 8}), out = at::empty({too_many, 32});
+  EXPECT_ANY_THROW(product.run(x.data_ptr<float>(), too_many, at::zeros({32}).data_ptr<float>(),
+                               out.data_ptr<float>(), Output::Store));
 }
 
-// One Linear serves few rows on the small-rows kernel and many on oneDNN, packing its weights for
-// each from the other kernel's copy (the plain copy is gone), in either order, switching kernels
-// three times (the first switch drops the old form, later ones keep both). With
-// weights of 1 MiB or less, few rows stay on oneDNN unless the small-rows kernel is asked for; the
-// overrides send them either way with the same figures. (Without AVX-512F every product stays on
-// oneDNN, whatever the override.)
+// The default split of products between the kernels, by shape (RevCol-T at 224 x 224 unless said).
+TEST(SmallRowsProduct, TakesLevelsTwoAndThreeOfRevColTAt224) {
+  EXPECT_TRUE(SmallRowsProduct::worthIt(49, 512, 2048));   // level 3's MLP
+  EXPECT_TRUE(SmallRowsProduct::worthIt(49, 1024, 512));   // level 3's Fusion.down
+  EXPECT_TRUE(SmallRowsProduct::worthIt(1, 512, 1000));    // a classification head
+  EXPECT_FALSE(SmallRowsProduct::worthIt(49, 512, 256));   // an Up product from level 3: 0.5 MiB
+  EXPECT_TRUE(SmallRowsProduct::worthIt(196, 256, 1024));  // level 2's MLP
+  EXPECT_TRUE(SmallRowsProduct::worthIt(196, 512, 256));   // level 2's Fusion.down
+  EXPECT_TRUE(SmallRowsProduct::worthIt(196, 288, 1152));  // RevCol-B's level 2: 1.3 MiB
+  EXPECT_FALSE(SmallRowsProduct::worthIt(196, 512, 2048));  // RevCol-L's level 2: 4 MiB
+  EXPECT_FALSE(SmallRowsProduct::worthIt(784, 128, 512));   // level 1
+  EXPECT_FALSE(SmallRowsProduct::worthIt(257, 256, 1024));  // past kMaxRows
+}
+
+// One Linear serves some products on the small-rows kernel and others on oneDNN, packing its
+// weights for each from the other kernel's copy (the plain copy is gone), in either order, switching
+// kernels three times by shape (the first switch drops the old form, later ones keep both): 49 rows
+// go to the kernel only with the 2 MiB weights, 100 and 200 rows with either, 300 rows never. The
+// overrides send them either way with the same figures, GELU included. (Without AVX-512F every product stays
+// on oneDNN, whatever the override.)
 TEST(SmallRowsProduct, LinearSwitchesKernelsByShapeInEitherOrder) {
   configureCpuThreads(2);
   torch::manual_seed(5);
-  EXPECT_TRUE(SmallRowsProduct::worthIt(1024, 512));
-  EXPECT_FALSE(SmallRowsProduct::worthIt(512, 512));
   for (int64_t k : {1024, 512}) {
     const auto wt = at::randn({k, 512}) * 0.05, bias = at::randn({512});
-    for (const auto& order : {std::vector<int64_t>{49, 200, 7, 300}, std::vector<int64_t>{200, 49, 300, 7}})
-      for (auto epilogue : {Linear::Epilogue::None, Linear::Epilogue::Accumulate})
+    for (const auto& order : {std::vector<int64_t>{200, 300, 100, 49, 300}, std::vector<int64_t>{300, 49, 100, 300, 200}})
+      for (auto epilogue : {Linear::Epilogue::None, Linear::Epilogue::Accumulate, Linear::Epilogue::FastGelu})
         for (auto kernels :
              {ProductKernels::ByShape, ProductKernels::OneDnnOnly, ProductKernels::SmallRowsWherePossible}) {
           const Linear product(wt, bias, epilogue);
           ProductKernelsOverride choice(kernels);
           for (int64_t rows : order) {
             const auto x = at::randn({rows, k});
-            const auto want = at::addmm(bias.to(at::kDouble), x.to(at::kDouble), wt.to(at::kDouble));
+            auto want = at::addmm(bias.to(at::kDouble), x.to(at::kDouble), wt.to(at::kDouble));
+            if (epilogue == Linear::Epilogue::FastGelu) want = at::gelu(want);
             auto out = at::zeros({rows, 512});
             product.into(x, out);
             EXPECT_LT(relL2(out, want), 1e-6) << "k " << k << " rows " << rows << " kernels " << int(kernels);

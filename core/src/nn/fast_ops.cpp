@@ -2,8 +2,6 @@
 
 #include <utility>
 
-#include "nn/fast_gelu.h"
-
 namespace revcol::fast {
 
 at::Tensor nchwView(const at::Tensor& nhwc) { return nhwc.permute({0, 3, 1, 2}); }
@@ -32,7 +30,7 @@ Block Block::fromWeights(const at::Tensor& dw_weight, const at::Tensor& dw_bias,
   b.norm = std::move(norm);
   b.gelu_pass = gelu_pass && !bf16;
   b.pwconv1 =
-      Linear(w1.t(), b1, b.gelu_pass ? Linear::Epilogue::None : Linear::Epilogue::Gelu, bf16, /*out_bf16=*/true);
+      Linear(w1.t(), b1, b.gelu_pass ? Linear::Epilogue::FastGelu : Linear::Epilogue::Gelu, bf16, /*out_bf16=*/true);
   b.pwconv2 = Linear((w2 * gamma.unsqueeze(1)).t(), b2 * gamma, Linear::Epilogue::Accumulate, bf16);
   return b;
 }
@@ -40,7 +38,6 @@ Block Block::fromWeights(const at::Tensor& dw_weight, const at::Tensor& dw_bias,
 void Block::apply(at::Tensor& x) const {
   const int64_t c = x.size(-1), rows = x.numel() / c;
   auto hidden = pwconv1(norm(dwconv(x)).view({rows, c}));
-  if (gelu_pass) geluInPlace(hidden);
   auto x2d = x.view({rows, c});
   pwconv2.into(hidden, x2d);
 }

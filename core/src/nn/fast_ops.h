@@ -25,17 +25,18 @@ struct Patchify {
 };
 
 // ConvNeXt block with the layer scale folded into pwconv2 (W2' = gamma * W2, b2' = gamma * b2):
-// x += pwconv2'(GELU(pwconv1(LN(dwconv(x))))), in place on x. GELU is a pass of its own after
-// pwconv1 (fast_gelu.h) or fused into pwconv1's product; the residual add is fused into pwconv2's.
+// x += pwconv2'(GELU(pwconv1(LN(dwconv(x))))), in place on x. GELU is fast_gelu's polynomial
+// (pwconv1's FastGelu epilogue) or oneDNN's erf GELU fused into pwconv1's product; the residual add
+// is fused into pwconv2's.
 struct Block {
   DepthwiseConv dwconv;
   LayerNorm norm;  // over C, the last dimension (both of RevCol's LayerNorm forms normalise over C)
   Linear pwconv1, pwconv2;
-  bool gelu_pass = false;  // GELU by geluInPlace after pwconv1 instead of in its epilogue
+  bool gelu_pass = false;  // pwconv1's epilogue is FastGelu rather than oneDNN's Gelu
   // bf16: the two products (~90 % of the arithmetic) multiply in bfloat16 (AMX), the hidden map is
-  // stored in bfloat16; dwconv, LayerNorm and the residual stay float32. gelu_pass: GELU by
-  // geluInPlace after a plain pwconv1 instead of fused into its product (float32 only: bf16 keeps
-  // the fused GELU, which writes the hidden map in bfloat16).
+  // stored in bfloat16; dwconv, LayerNorm and the residual stay float32. gelu_pass: fast_gelu's
+  // polynomial GELU instead of oneDNN's fused one (float32 only: bf16 keeps oneDNN's, which writes
+  // the hidden map in bfloat16).
   static Block fromWeights(const at::Tensor& dw_weight, const at::Tensor& dw_bias, LayerNorm norm, const at::Tensor& w1,
                            const at::Tensor& b1, const at::Tensor& w2, const at::Tensor& b2, const at::Tensor& gamma,
                            bool bf16, bool gelu_pass);

@@ -1,5 +1,6 @@
 #include "nn/onednn.h"
 
+#include "nn/fast_gelu.h"
 #include "nn/small_rows_product.h"
 
 #include <revcol/error.h>
@@ -99,7 +100,7 @@ struct Linear::Impl {
   std::vector<Packed> packed;
   ShapeCache<int64_t, std::shared_ptr<Prepared>> prepared;
   // The small-rows kernel can run this product (rows permitting), and by default does.
-  bool small_rows = false, small_rows_pays = false;
+  bool small_rows = false;
   std::shared_ptr<const SmallRowsProduct> small;  // its panels, once packed for it
   int switches = 0;                               // from one kernel's packed form to the other's
 
@@ -179,7 +180,6 @@ Linear::Linear(const at::Tensor& wt, const at::Tensor& bias, Epilogue epilogue, 
   impl_->bf16 = bf16;
   impl_->out_bf16 = bf16 && out_bf16;
   impl_->small_rows = !bf16 && epilogue != Epilogue::Gelu && SmallRowsProduct::available();
-  impl_->small_rows_pays = SmallRowsProduct::worthIt(impl_->k, impl_->n);
 }
 
 void Linear::into(const at::Tensor& x_in, at::Tensor& out) const {
@@ -190,10 +190,13 @@ void Linear::into(const at::Tensor& x_in, at::Tensor& out) const {
   const int64_t rows = x.numel() / p.k;
   const bool small_rows =
       p.small_rows && rows >= 1 && rows <= SmallRowsProduct::kMaxRows &&
-      (t_kernels == ProductKernels::ByShape ? p.small_rows_pays : t_kernels == ProductKernels::SmallRowsWherePossible);
+      (t_kernels == ProductKernels::ByShape ? SmallRowsProduct::worthIt(rows, p.k, p.n) : t_kernels == ProductKernels::SmallRowsWherePossible);
   if (small_rows) {
+    using Output = SmallRowsProduct::Output;
     p.smallRows()->run(x.data_ptr<float>(), rows, p.bias.data_ptr<float>(), out.data_ptr<float>(),
-                       p.epilogue == Epilogue::Accumulate);
+                       p.epilogue == Epilogue::Accumulate ? Output::Accumulate
+                       : p.epilogue == Epilogue::FastGelu ? Output::Gelu
+                                                          : Output::Store);
     return;
   }
   auto prepared = p.prepared.get(rows, [&] { return p.prepare(rows); });
@@ -202,6 +205,7 @@ void Linear::into(const at::Tensor& x_in, at::Tensor& out) const {
                                       {DNNL_ARG_WEIGHTS, prepared->weights.weights},
                                       {DNNL_ARG_BIAS, wrap({{1, p.n}, Dt::f32, Tag::ab}, p.bias)},
                                       {DNNL_ARG_DST, wrap({{rows, p.n}, dst, Tag::ab}, out)}});
+  if (p.epilogue == Epilogue::FastGelu) geluInPlace(out);
 }
 
 struct LayerNorm::Impl {
@@ -305,6 +309,7 @@ void Linear::into(const at::Tensor& x_in, at::Tensor& out) const {
   const at::Tensor x = x_in.reshape({-1, p.k}).to(p.wt.scalar_type());
   auto y = at::addmm(p.bias.to(p.wt.scalar_type()), x, p.wt).to(at::kFloat);
   if (p.epilogue == Epilogue::Gelu) y = at::gelu(y);
+  if (p.epilogue == Epilogue::FastGelu) geluInPlace(y);
   auto o = out.view({-1, p.n});
   if (p.epilogue == Epilogue::Accumulate)
     o.add_(y);

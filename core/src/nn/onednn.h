@@ -16,17 +16,20 @@
 namespace revcol::fast {
 
 // out = x @ W + b, then the epilogue. wt is W transposed: K x N (inputs x outputs). Float32
-// products of at most 64 rows by weights over 1 MiB, without the GELU epilogue, run on
-// SmallRowsProduct where the CPU has AVX-512 (it streams the weights from memory while it
-// multiplies: level 3 of RevCol-T at 224 x 224), the rest on oneDNN's matmul. The weights are
-// packed for the kernel that needs them; the first switch to the other kernel drops the old form,
-// a second keeps both.
+// products without oneDNN's GELU epilogue run on SmallRowsProduct where the CPU has AVX-512 and the
+// shape pays (SmallRowsProduct::worthIt: few rows, levels 2 and 3 of RevCol-T at 224 x 224), the
+// rest on oneDNN's matmul. The weights are packed for the kernel that needs them; the first switch
+// to the other kernel drops the old form, a second keeps both.
 class Linear {
  public:
   enum class Epilogue {
     None,
     Gelu,        // erf GELU, as nn.GELU()
     Accumulate,  // out += x @ W + b: a residual branch added in place, out is read and written
+    // erf GELU from fast_gelu's polynomial (float32, AVX-512: geluPassAvailable()), in the
+    // small-rows kernel's stores or as a pass over out after oneDNN's plain product; oneDNN's own
+    // fused GELU (Gelu) is slower here.
+    FastGelu,
   };
   Linear() = default;
   // bf16: weights stored and multiplied in bfloat16 (AMX / AVX-512 BF16); x may then be float32
@@ -46,9 +49,9 @@ class Linear {
 };
 
 // Which kernel this thread's float32 products run on while a ProductKernelsOverride lives. By
-// default (ByShape) the small-rows kernel takes the products it pays for (few rows, large weights:
-// SmallRowsProduct::worthIt) and oneDNN the rest; tests and revcol-bench also run each kernel
-// wherever it can (the small-rows kernel: float32, at most 64 rows, no GELU epilogue).
+// default (ByShape) the small-rows kernel takes the products it pays for (SmallRowsProduct::worthIt)
+// and oneDNN the rest; tests and revcol-bench also run each kernel wherever it can (the small-rows
+// kernel: float32, at most SmallRowsProduct::kMaxRows rows, no oneDNN GELU epilogue).
 enum class ProductKernels { ByShape, OneDnnOnly, SmallRowsWherePossible };
 
 class ProductKernelsOverride {

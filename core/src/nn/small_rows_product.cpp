@@ -1,6 +1,7 @@
 #include "nn/small_rows_product.h"
 
 #include "nn/cpu_runtime.h"
+#include "nn/gelu_polynomial.h"
 
 #include <revcol/error.h>
 
@@ -23,8 +24,8 @@ constexpr int64_t kTileRows = 14;  // 14 rows x 2 vectors = 28 accumulators of t
 // prefetching two panels ahead gave 1.026-1.030x.)
 template <int R>
 __attribute__((target("avx512f"))) void tile(const float* x, int64_t k, const float* panel, const float* bias,
-                                             float* out, int64_t n, int cols, bool accumulate, const char* prefetch,
-                                             int64_t prefetch_bytes) {
+                                             float* out, int64_t n, int cols, SmallRowsProduct::Output output,
+                                             const char* prefetch, int64_t prefetch_bytes) {
   // `cols` of the panel's 32 columns are outputs (fewer in the last panel when N is not a multiple
   // of 32): bias, accumulated outputs and stores are masked to them.
   const auto m0 = static_cast<__mmask16>(cols >= 16 ? 0xffff : (1u << cols) - 1);
@@ -41,10 +42,15 @@ __attribute__((target("avx512f"))) void tile(const float* x, int64_t k, const fl
       acc[r][1] = _mm512_fmadd_ps(v, w1, acc[r][1]);
     }
   }
+  if (output == SmallRowsProduct::Output::Gelu) {
+    __m512 c[6];
+    loadGeluCoefficients(c);
+    for (int r = 0; r < R; ++r) acc[r][0] = gelu16(acc[r][0], c), acc[r][1] = gelu16(acc[r][1], c);
+  }
   for (int r = 0; r < R; ++r) {
     float* o = out + r * n;
     __m512 v0 = acc[r][0], v1 = acc[r][1];
-    if (accumulate) {
+    if (output == SmallRowsProduct::Output::Accumulate) {
       v0 = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, o), v0);
       v1 = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, o + 16), v1);
     }
@@ -53,8 +59,8 @@ __attribute__((target("avx512f"))) void tile(const float* x, int64_t k, const fl
   }
 }
 
-using TileFn = void (*)(const float*, int64_t, const float*, const float*, float*, int64_t, int, bool, const char*,
-                        int64_t);
+using TileFn = void (*)(const float*, int64_t, const float*, const float*, float*, int64_t, int,
+                        SmallRowsProduct::Output, const char*, int64_t);
 
 template <int... R>
 TileFn tileFor(int rows, std::integer_sequence<int, R...>) {
@@ -62,20 +68,23 @@ TileFn tileFor(int rows, std::integer_sequence<int, R...>) {
   return fns[rows - 1];
 }
 
+// Panels [begin, end) of the product for row tiles [tile_begin, tile_end). Each tile prefetches its
+// share of the next panel, so the thread has all of it in L2 when it gets there.
 void panelsAvx512(const float* x, int64_t rows, int64_t k, const float* panels, int64_t n, const float* bias,
-                  float* out, bool accumulate, int64_t begin, int64_t end) {
+                  float* out, SmallRowsProduct::Output output, int64_t begin, int64_t end, int64_t tile_begin,
+                  int64_t tile_end) {
   constexpr int64_t kPanel = SmallRowsProduct::kPanel;
-  const int64_t tiles = (rows + kTileRows - 1) / kTileRows;
-  const int64_t share = k * kPanel * int64_t(sizeof(float)) / tiles;  // bytes of the next panel per tile
+  const int64_t share = k * kPanel * int64_t(sizeof(float)) / (tile_end - tile_begin);  // bytes per tile
   for (int64_t q = begin; q < end; ++q) {
     const float* panel = panels + q * k * kPanel;
     const char* next = q + 1 < end ? reinterpret_cast<const char*>(panel + k * kPanel) : nullptr;
     const int cols = static_cast<int>(std::min(kPanel, n - q * kPanel));
-    for (int64_t t = 0, r0 = 0; r0 < rows; ++t, r0 += kTileRows) {
+    for (int64_t t = tile_begin; t < tile_end; ++t) {
+      const int64_t r0 = t * kTileRows;
       const int r = static_cast<int>(std::min(kTileRows, rows - r0));
       tileFor(r, std::make_integer_sequence<int, kTileRows>())(x + r0 * k, k, panel, bias + q * kPanel,
-                                                               out + r0 * n + q * kPanel, n, cols, accumulate,
-                                                               next ? next + t * share : nullptr, share);
+                                                               out + r0 * n + q * kPanel, n, cols, output,
+                                                               next ? next + (t - tile_begin) * share : nullptr, share);
     }
   }
 }
@@ -83,6 +92,12 @@ void panelsAvx512(const float* x, int64_t rows, int64_t k, const float* panels, 
 }  // namespace
 
 bool SmallRowsProduct::available() { return hasAvx512f(); }
+
+bool SmallRowsProduct::worthIt(int64_t rows, int64_t inputs, int64_t outputs) {
+  const int64_t weights = inputs * outputs;
+  if (rows <= kPanelSplitRows) return weights > (int64_t{1} << 18);
+  return rows <= kMaxRows && weights <= (int64_t{1} << 19);
+}
 
 SmallRowsProduct::SmallRowsProduct(const at::Tensor& wt) : k_(wt.size(0)), n_(wt.size(1)) {
   if (!available() || n_ < 1) throw Error("fast path: no small-rows kernel for this product");
@@ -104,12 +119,19 @@ at::Tensor SmallRowsProduct::plain() const {
   return out;
 }
 
-void SmallRowsProduct::run(const float* x, int64_t rows, const float* bias, float* out, bool accumulate) const {
+void SmallRowsProduct::run(const float* x, int64_t rows, const float* bias, float* out, Output output) const {
   if (rows < 1 || rows > kMaxRows) throw Error("fast path: too many rows for the small-rows kernel");
   const float* panels = panels_.data_ptr<float>();
-  at::parallel_for(0, panels_.size(0), 1, [&](int64_t begin, int64_t end) {
-    panelsAvx512(x, rows, k_, panels, n_, bias, out, accumulate, begin, end);
-  });
+  const int64_t tiles = (rows + kTileRows - 1) / kTileRows, panel_count = panels_.size(0);
+  if (rows <= kPanelSplitRows) {
+    at::parallel_for(0, panel_count, 1, [&](int64_t begin, int64_t end) {
+      panelsAvx512(x, rows, k_, panels, n_, bias, out, output, begin, end, 0, tiles);
+    });
+  } else {
+    at::parallel_for(0, tiles, 1, [&](int64_t begin, int64_t end) {
+      panelsAvx512(x, rows, k_, panels, n_, bias, out, output, 0, panel_count, begin, end);
+    });
+  }
 }
 
 }  // namespace revcol::fast

@@ -1,32 +1,43 @@
 #pragma once
-// Float32 products with few rows and large weights, as level 3 of RevCol-T at 224 x 224: 49 rows
-// times 512 x 2048 and 2048 x 512 matrices. Each 4 MiB weight matrix serves only 49 rows and comes
-// from memory on every forward (the model's ~120 MiB of weights do not stay in cache between
-// forwards); oneDNN's matmul loads and multiplies in turn. This kernel keeps the weights in panels
-// of 32 output columns and prefetches the next panel while it multiplies the current one, so the
-// load overlaps the arithmetic. AVX-512 only (Linear uses oneDNN elsewhere).
+// Float32 products with few rows, as levels 2 and 3 of RevCol-T at 224 x 224: 196 rows times
+// 256 x 1024 and 1024 x 256 matrices, 49 rows times 512 x 2048 and 2048 x 512. The kernel keeps the
+// weights in panels of 32 output columns and prefetches the next panel while it multiplies the
+// current one, so the load overlaps the arithmetic. With up to 64 rows the threads split the panels:
+// each 4 MiB weight matrix of level 3 serves only 49 rows and comes from memory on every forward (the
+// model's ~120 MiB of weights do not stay in cache between forwards), and is read once. With more
+// rows they split the rows: each thread reads all of the weights (up to 2 MiB, a core's L2 here) but
+// only its own rows, which the operations before and after (LayerNorm, the GELU, the residual) also
+// split by rows, so a level's activations stay in the core that wrote them. oneDNN's matmul splits
+// these products otherwise and loads and multiplies in turn. The kernel can apply the erf GELU
+// (gelu_polynomial.h) to its results before it stores them. AVX-512 only (Linear uses oneDNN
+// elsewhere).
 #include <ATen/ATen.h>
 
 namespace revcol::fast {
 
 class SmallRowsProduct {
  public:
-  static constexpr int64_t kMaxRows = 64;
-  static constexpr int64_t kPanel = 32;  // output columns per panel of packed weights
+  static constexpr int64_t kMaxRows = 256;
+  static constexpr int64_t kPanelSplitRows = 64;  // up to this the threads split the panels, above it the rows
+  static constexpr int64_t kPanel = 32;           // output columns per panel of packed weights
 
   // The CPU runs AVX-512F (then any product: the last panel of a width that is not a multiple of
   // 32 is zero-padded).
   static bool available();
-  // Where it pays: weights larger than the 1 MiB that stays in a core's L2 between products
-  // (RevCol-T at 224 x 224: level 3's MLPs and Fusion.down, the classification heads; below that,
-  // oneDNN's matmul is as fast).
-  static bool worthIt(int64_t inputs, int64_t outputs) { return inputs * outputs > (int64_t{1} << 18); }
+  // Where it pays (measured with RevCol-T and -B in alternating forwards): up to 64 rows, weights
+  // over 1 MiB (level 3 at 224 x 224: its MLPs and Fusion.down; the classification heads); 65-256
+  // rows, weights up to 2 MiB (level 2). Elsewhere oneDNN's matmul is as fast or faster: many rows
+  // (levels 0 and 1), small weights with few rows, and weights of 4 MiB over 196 rows (RevCol-L's
+  // level 2, which both threads would stream).
+  static bool worthIt(int64_t rows, int64_t inputs, int64_t outputs);
 
   explicit SmallRowsProduct(const at::Tensor& wt);  // K x N float32 (inputs x outputs)
 
-  // out (rows x N, row-major) = x (rows x K, row-major) @ W + bias (N), or out += that when
-  // `accumulate`. 1 <= rows <= kMaxRows. The panels are split over the intra-op threads.
-  void run(const float* x, int64_t rows, const float* bias, float* out, bool accumulate) const;
+  // out (rows x N, row-major) = x (rows x K, row-major) @ W + bias (N), stored, added to out
+  // (Accumulate) or stored after the erf GELU (Gelu). 1 <= rows <= kMaxRows. The panels (up to
+  // kPanelSplitRows rows) or the row tiles are split over the intra-op threads.
+  enum class Output { Store, Accumulate, Gelu };
+  void run(const float* x, int64_t rows, const float* bias, float* out, Output output) const;
 
   at::Tensor plain() const;  // W again, K x N
 
