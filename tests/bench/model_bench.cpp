@@ -471,8 +471,8 @@ int main(int argc, char** argv) {
           forward(onednn)();
         };
         alternatingPairs("RevCol-T 224 x 224, products of <= 256 rows", 8 * o.reps,
-                         {"ours, small-rows kernel (default)", forward(pass)},
-                         {"ours, oneDNN's matmul", onednn_only}, "oneDNN / small-rows");
+                         {"ours, small-rows kernel (default)", forward(pass)}, {"ours, oneDNN's matmul", onednn_only},
+                         "oneDNN / small-rows");
       }
     }
 

@@ -44,9 +44,8 @@ TEST(SmallRowsProduct, EveryRowCountMatchesAFloat64Product) {
         for (int threads : {1, 2, 3}) {
           if (threads != 2 && rows % 7 != 0 && rows < SmallRowsProduct::kMaxRows) continue;  // time: a sample
           configureCpuThreads(threads);
-          const std::string where =
-              "k " + std::to_string(k) + " n " + std::to_string(n) + " rows " + std::to_string(rows) + " threads " +
-              std::to_string(threads);
+          const std::string where = "k " + std::to_string(k) + " n " + std::to_string(n) + " rows " +
+                                    std::to_string(rows) + " threads " + std::to_string(threads);
           auto out = at::full({rows, n}, std::nanf(""));
           product.run(x.data_ptr<float>(), rows, bias.data_ptr<float>(), out.data_ptr<float>(), Output::Store);
           EXPECT_LT(relL2(out, want), 1e-6) << where;
@@ -75,19 +74,19 @@ TEST(SmallRowsProduct, EveryRowCountMatchesAFloat64Product) {
   const SmallRowsProduct product(at::randn({8, 32}));
   const int64_t too_many = SmallRowsProduct::kMaxRows + 1;
   auto x = at::randn({too_many, 8}), out = at::empty({too_many, 32});
-  EXPECT_ANY_THROW(product.run(x.data_ptr<float>(), too_many, at::zeros({32}).data_ptr<float>(),
-                               out.data_ptr<float>(), Output::Store));
+  EXPECT_ANY_THROW(product.run(x.data_ptr<float>(), too_many, at::zeros({32}).data_ptr<float>(), out.data_ptr<float>(),
+                               Output::Store));
 }
 
 // The default split of products between the kernels, by shape (RevCol-T at 224 x 224 unless said).
 TEST(SmallRowsProduct, TakesLevelsTwoAndThreeOfRevColTAt224) {
-  EXPECT_TRUE(SmallRowsProduct::worthIt(49, 512, 2048));   // level 3's MLP
-  EXPECT_TRUE(SmallRowsProduct::worthIt(49, 1024, 512));   // level 3's Fusion.down
-  EXPECT_TRUE(SmallRowsProduct::worthIt(1, 512, 1000));    // a classification head
-  EXPECT_FALSE(SmallRowsProduct::worthIt(49, 512, 256));   // an Up product from level 3: 0.5 MiB
-  EXPECT_TRUE(SmallRowsProduct::worthIt(196, 256, 1024));  // level 2's MLP
-  EXPECT_TRUE(SmallRowsProduct::worthIt(196, 512, 256));   // level 2's Fusion.down
-  EXPECT_TRUE(SmallRowsProduct::worthIt(196, 288, 1152));  // RevCol-B's level 2: 1.3 MiB
+  EXPECT_TRUE(SmallRowsProduct::worthIt(49, 512, 2048));    // level 3's MLP
+  EXPECT_TRUE(SmallRowsProduct::worthIt(49, 1024, 512));    // level 3's Fusion.down
+  EXPECT_TRUE(SmallRowsProduct::worthIt(1, 512, 1000));     // a classification head
+  EXPECT_FALSE(SmallRowsProduct::worthIt(49, 512, 256));    // an Up product from level 3: 0.5 MiB
+  EXPECT_TRUE(SmallRowsProduct::worthIt(196, 256, 1024));   // level 2's MLP
+  EXPECT_TRUE(SmallRowsProduct::worthIt(196, 512, 256));    // level 2's Fusion.down
+  EXPECT_TRUE(SmallRowsProduct::worthIt(196, 288, 1152));   // RevCol-B's level 2: 1.3 MiB
   EXPECT_FALSE(SmallRowsProduct::worthIt(196, 512, 2048));  // RevCol-L's level 2: 4 MiB
   EXPECT_FALSE(SmallRowsProduct::worthIt(784, 128, 512));   // level 1
   EXPECT_FALSE(SmallRowsProduct::worthIt(257, 256, 1024));  // past kMaxRows
@@ -104,7 +103,8 @@ TEST(SmallRowsProduct, LinearSwitchesKernelsByShapeInEitherOrder) {
   torch::manual_seed(5);
   for (int64_t k : {1024, 512}) {
     const auto wt = at::randn({k, 512}) * 0.05, bias = at::randn({512});
-    for (const auto& order : {std::vector<int64_t>{200, 300, 100, 49, 300}, std::vector<int64_t>{300, 49, 100, 300, 200}})
+    for (const auto& order :
+         {std::vector<int64_t>{200, 300, 100, 49, 300}, std::vector<int64_t>{300, 49, 100, 300, 200}})
       for (auto epilogue : {Linear::Epilogue::None, Linear::Epilogue::Accumulate, Linear::Epilogue::FastGelu})
         for (auto kernels :
              {ProductKernels::ByShape, ProductKernels::OneDnnOnly, ProductKernels::SmallRowsWherePossible}) {

@@ -5,8 +5,8 @@
 // here, from pwconv1's time less pwconv2's); this pass evaluates x * Phi(x) from a 16-piece
 // degree-5 polynomial of Phi on [0, 6) (gelu_polynomial.h; |error| <= 2.4e-7 against float64,
 // below libtorch's own float32 GELU at 3.8e-7), split over the intra-op threads, and makes
-// RevCol-T's forward 2-6 % faster (revcol-bench). AVX-512 only: elsewhere geluInPlace is at::gelu_, slower than oneDNN's
-// fused GELU, so the fast path asks geluPassAvailable() first.
+// RevCol-T's forward 2-6 % faster (revcol-bench). AVX-512 only: elsewhere geluInPlace is
+// at::gelu_, slower than oneDNN's fused GELU, so the fast path asks geluPassAvailable() first.
 #include <ATen/ATen.h>
 
 namespace revcol::fast {

@@ -162,10 +162,9 @@ struct Linear::Impl {
     if (epilogue == Epilogue::Accumulate) ops.append_sum(1.f);
     dnnl::primitive_attr attr;
     attr.set_post_ops(ops);
-    dnnl::matmul::primitive_desc pd(
-        dnnl::matmul::desc({{rows, k}, in, Tag::ab}, {{k, n}, in, Tag::any}, {{1, n}, Dt::f32, Tag::ab},
-                           {{rows, n}, out, Tag::ab}),
-        attr, engine());
+    dnnl::matmul::primitive_desc pd(dnnl::matmul::desc({{rows, k}, in, Tag::ab}, {{k, n}, in, Tag::any},
+                                                       {{1, n}, Dt::f32, Tag::ab}, {{rows, n}, out, Tag::ab}),
+                                    attr, engine());
     return std::make_shared<Prepared>(Prepared{dnnl::matmul(pd), packedWeights(pd.weights_desc())});
   }
 };
@@ -188,9 +187,9 @@ void Linear::into(const at::Tensor& x_in, at::Tensor& out) const {
   const at::Tensor x = x_in.to(in_type).contiguous();
   checkProduct(x, p.k, p.n, out, p.out_bf16);
   const int64_t rows = x.numel() / p.k;
-  const bool small_rows =
-      p.small_rows && rows >= 1 && rows <= SmallRowsProduct::kMaxRows &&
-      (t_kernels == ProductKernels::ByShape ? SmallRowsProduct::worthIt(rows, p.k, p.n) : t_kernels == ProductKernels::SmallRowsWherePossible);
+  const bool small_rows = p.small_rows && rows >= 1 && rows <= SmallRowsProduct::kMaxRows &&
+                          (t_kernels == ProductKernels::ByShape ? SmallRowsProduct::worthIt(rows, p.k, p.n)
+                                                                : t_kernels == ProductKernels::SmallRowsWherePossible);
   if (small_rows) {
     using Output = SmallRowsProduct::Output;
     p.smallRows()->run(x.data_ptr<float>(), rows, p.bias.data_ptr<float>(), out.data_ptr<float>(),
@@ -343,8 +342,8 @@ DepthwiseConv::DepthwiseConv(const at::Tensor& weight, const at::Tensor& bias) :
 at::Tensor DepthwiseConv::operator()(const at::Tensor& nhwc) const {
   const int64_t k = impl_->weight.size(2), c = impl_->weight.size(0);
   if (nhwc.dim() != 4 || nhwc.size(3) != c) throw Error("fast path: depthwise convolution input is not N x H x W x C");
-  auto y = at::conv2d(nhwc.permute({0, 3, 1, 2}), impl_->weight, impl_->bias, {1, 1}, {(k - 1) / 2, (k - 1) / 2},
-                      {1, 1}, c);
+  auto y =
+      at::conv2d(nhwc.permute({0, 3, 1, 2}), impl_->weight, impl_->bias, {1, 1}, {(k - 1) / 2, (k - 1) / 2}, {1, 1}, c);
   return y.permute({0, 2, 3, 1}).contiguous();
 }
 
