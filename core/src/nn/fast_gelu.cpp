@@ -11,7 +11,7 @@ namespace revcol::fast {
 namespace {
 
 __attribute__((target("avx512f"))) void geluAvx512(float* p, int64_t n) {
-  __m512 c[6];
+  __m512 c[10];
   loadGeluCoefficients(c);
   int64_t i = 0;
   for (; i + 16 <= n; i += 16) _mm512_storeu_ps(p + i, gelu16(_mm512_loadu_ps(p + i), c));

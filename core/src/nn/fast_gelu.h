@@ -2,8 +2,8 @@
 // erf GELU in place on a contiguous float32 tensor, as a pass of its own after a plain oneDNN
 // product (Linear's FastGelu epilogue; the small-rows kernel applies the same GELU in its stores).
 // oneDNN's GELU fused into pwconv1 computes erf through exp and a division (~1.6 cycles per value
-// here, from pwconv1's time less pwconv2's); this pass evaluates x * Phi(x) from a 16-piece
-// degree-5 polynomial of Phi on [0, 6) (gelu_polynomial.h; |error| <= 2.4e-7 against float64,
+// here, from pwconv1's time less pwconv2's); this pass evaluates x * Phi(x) from a 32-piece
+// degree-4 polynomial of Phi on [0, 6] (gelu_polynomial.h; |error| <= 2.4e-7 against float64,
 // below libtorch's own float32 GELU at 3.8e-7), split over the intra-op threads, and makes
 // RevCol-T's forward 2-6 % faster (revcol-bench). AVX-512 only: elsewhere geluInPlace is
 // at::gelu_, slower than oneDNN's fused GELU, so the fast path asks geluPassAvailable() first.

@@ -44,7 +44,7 @@ __attribute__((target("avx512f"))) void tile(const float* x, int64_t k, const fl
     }
   }
   if (output == SmallRowsProduct::Output::Gelu) {
-    __m512 c[6];
+    __m512 c[10];
     loadGeluCoefficients(c);
     for (int r = 0; r < R; ++r) acc[r][0] = gelu16(acc[r][0], c), acc[r][1] = gelu16(acc[r][1], c);
   }
