@@ -55,6 +55,11 @@ TEST(SmallRowsProduct, EveryRowCountMatchesAFloat64Product) {
           auto gelu = at::full({rows, n}, std::nanf(""));
           product.run(x.data_ptr<float>(), rows, bias.data_ptr<float>(), gelu.data_ptr<float>(), Output::Gelu);
           EXPECT_LT(relL2(gelu, at::gelu(want)), 1e-6) << "GELU, " << where;
+          // Prefetching the next product's first panel (here: its own) changes no value.
+          auto again = at::full({rows, n}, std::nanf(""));
+          product.run(x.data_ptr<float>(), rows, bias.data_ptr<float>(), again.data_ptr<float>(), Output::Store,
+                      &product);
+          EXPECT_TRUE(at::equal(again, out)) << "then, " << where;
         }
       }
     }

@@ -35,11 +35,11 @@ Block Block::fromWeights(const at::Tensor& dw_weight, const at::Tensor& dw_bias,
   return b;
 }
 
-void Block::apply(at::Tensor& x) const {
+void Block::apply(at::Tensor& x, const Block* next) const {
   const int64_t c = x.size(-1), rows = x.numel() / c;
-  auto hidden = pwconv1(norm(dwconv(x)).view({rows, c}));
+  auto hidden = pwconv1(norm(dwconv(x)).view({rows, c}), &pwconv2);
   auto x2d = x.view({rows, c});
-  pwconv2.into(hidden, x2d);
+  pwconv2.into(hidden, x2d, next ? &next->pwconv1 : nullptr);
 }
 
 at::Tensor Up::operator()(const at::Tensor& nhwc) const {

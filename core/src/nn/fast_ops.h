@@ -40,7 +40,8 @@ struct Block {
   static Block fromWeights(const at::Tensor& dw_weight, const at::Tensor& dw_bias, LayerNorm norm, const at::Tensor& w1,
                            const at::Tensor& b1, const at::Tensor& w2, const at::Tensor& b2, const at::Tensor& gamma,
                            bool bf16, bool gelu_pass);
-  void apply(at::Tensor& x) const;
+  // `next`: the block that runs after this one on the same map (its first weights are prefetched).
+  void apply(at::Tensor& x, const Block* next = nullptr) const;
 };
 
 // Linear + LN over the channels of an NHWC map: UpSampleConvnext without the upsampling, and the

@@ -127,7 +127,8 @@ at::Tensor FastRevColNet::level(const Column& col, int l, const at::Tensor& c_do
   at::Tensor x = lv.has_down ? lv.down_norm(lv.down(c_down)) : c_down.clone();  // blocks work in place
   if (!col.first && lv.has_up) fast::addNearest(x, lv.up(c_up));
   if (!col.first && lv.has_up2) fast::addNearest(x, lv.up2(c_up3));
-  for (const auto& b : lv.blocks) b.apply(x);
+  for (size_t i = 0; i < lv.blocks.size(); ++i)
+    lv.blocks[i].apply(x, i + 1 < lv.blocks.size() ? &lv.blocks[i + 1] : nullptr);
   return x;
 }
 

@@ -138,6 +138,19 @@ struct Linear::Impl {
     return out;
   }
 
+  // This product over `rows` rows runs on the small-rows kernel (the override permitting).
+  bool onSmallRows(int64_t rows) const {
+    return small_rows && rows >= 1 && rows <= SmallRowsProduct::kMaxRows &&
+           (t_kernels == ProductKernels::ByShape ? SmallRowsProduct::worthIt(rows, k, n)
+                                                 : t_kernels == ProductKernels::SmallRowsWherePossible);
+  }
+
+  // The panels if they are packed already (a product about to run prefetches them), else null.
+  std::shared_ptr<const SmallRowsProduct> packedPanels() {
+    std::lock_guard<std::mutex> lock(packed_mutex);
+    return small;
+  }
+
   std::shared_ptr<const SmallRowsProduct> smallRows() {
     std::shared_ptr<const SmallRowsProduct> made;
     bool drop_onednn = false;
@@ -181,21 +194,20 @@ Linear::Linear(const at::Tensor& wt, const at::Tensor& bias, Epilogue epilogue, 
   impl_->small_rows = !bf16 && epilogue != Epilogue::Gelu && SmallRowsProduct::available();
 }
 
-void Linear::into(const at::Tensor& x_in, at::Tensor& out) const {
+void Linear::into(const at::Tensor& x_in, at::Tensor& out, const Linear* then) const {
   Impl& p = *impl_;
   const auto in_type = p.bf16 ? at::kBFloat16 : at::kFloat;
   const at::Tensor x = x_in.to(in_type).contiguous();
   checkProduct(x, p.k, p.n, out, p.out_bf16);
   const int64_t rows = x.numel() / p.k;
-  const bool small_rows = p.small_rows && rows >= 1 && rows <= SmallRowsProduct::kMaxRows &&
-                          (t_kernels == ProductKernels::ByShape ? SmallRowsProduct::worthIt(rows, p.k, p.n)
-                                                                : t_kernels == ProductKernels::SmallRowsWherePossible);
-  if (small_rows) {
+  if (p.onSmallRows(rows)) {
     using Output = SmallRowsProduct::Output;
+    const auto after = then && then->impl_->onSmallRows(rows) ? then->impl_->packedPanels() : nullptr;
     p.smallRows()->run(x.data_ptr<float>(), rows, p.bias.data_ptr<float>(), out.data_ptr<float>(),
                        p.epilogue == Epilogue::Accumulate ? Output::Accumulate
                        : p.epilogue == Epilogue::FastGelu ? Output::Gelu
-                                                          : Output::Store);
+                                                          : Output::Store,
+                       after.get());
     return;
   }
   auto prepared = p.prepared.get(rows, [&] { return p.prepare(rows); });
@@ -302,7 +314,7 @@ Linear::Linear(const at::Tensor& wt, const at::Tensor& bias, Epilogue epilogue, 
   impl_->out_bf16 = bf16 && out_bf16;
 }
 
-void Linear::into(const at::Tensor& x_in, at::Tensor& out) const {
+void Linear::into(const at::Tensor& x_in, at::Tensor& out, const Linear* /*then*/) const {
   const Impl& p = *impl_;
   checkProduct(x_in, p.k, p.n, out, p.out_bf16);
   const at::Tensor x = x_in.reshape({-1, p.k}).to(p.wt.scalar_type());
@@ -355,10 +367,10 @@ ProductKernelsOverride::~ProductKernelsOverride() { t_kernels = previous_; }
 int64_t Linear::inputs() const { return impl_->k; }
 int64_t Linear::outputs() const { return impl_->n; }
 
-at::Tensor Linear::operator()(const at::Tensor& x) const {
+at::Tensor Linear::operator()(const at::Tensor& x, const Linear* then) const {
   const int64_t rows = x.numel() / impl_->k;
   auto out = at::empty({rows, impl_->n}, x.options().dtype(impl_->out_bf16 ? at::kBFloat16 : at::kFloat));
-  into(x, out);
+  into(x, out, then);
   return out;
 }
 

@@ -40,8 +40,11 @@ class Linear {
   int64_t inputs() const;
   int64_t outputs() const;
 
-  void into(const at::Tensor& x, at::Tensor& out) const;  // out: rows x outputs, written in place
-  at::Tensor operator()(const at::Tensor& x) const;       // a new rows x outputs tensor
+  // out: rows x outputs, written in place. `then`: the product that runs next on the same rows
+  // (pwconv2 after pwconv1); where both run on the small-rows kernel, this one prefetches the first
+  // weights of that one while it finishes.
+  void into(const at::Tensor& x, at::Tensor& out, const Linear* then = nullptr) const;
+  at::Tensor operator()(const at::Tensor& x, const Linear* then = nullptr) const;  // a new rows x outputs tensor
 
  private:
   struct Impl;

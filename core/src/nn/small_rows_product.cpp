@@ -73,12 +73,14 @@ TileFn tileFor(int rows, std::integer_sequence<int, R...>) {
 // share of the next panel, so the thread has all of it in L2 when it gets there.
 void panelsAvx512(const float* x, int64_t rows, int64_t k, const float* panels, int64_t n, const float* bias,
                   float* out, SmallRowsProduct::Output output, int64_t begin, int64_t end, int64_t tile_begin,
-                  int64_t tile_end) {
+                  int64_t tile_end, const float* after, int64_t after_bytes) {
   constexpr int64_t kPanel = SmallRowsProduct::kPanel;
-  const int64_t share = k * kPanel * int64_t(sizeof(float)) / (tile_end - tile_begin);  // bytes per tile
+  const int64_t panel_bytes = k * kPanel * int64_t(sizeof(float));
   for (int64_t q = begin; q < end; ++q) {
     const float* panel = panels + q * k * kPanel;
-    const char* next = q + 1 < end ? reinterpret_cast<const char*>(panel + k * kPanel) : nullptr;
+    const char* next =
+        q + 1 < end ? reinterpret_cast<const char*>(panel + k * kPanel) : reinterpret_cast<const char*>(after);
+    const int64_t share = (q + 1 < end ? panel_bytes : after_bytes) / (tile_end - tile_begin);  // bytes per tile
     const int cols = static_cast<int>(std::min(kPanel, n - q * kPanel));
     for (int64_t t = tile_begin; t < tile_end; ++t) {
       const int64_t r0 = t * kTileRows;
@@ -120,17 +122,35 @@ at::Tensor SmallRowsProduct::plain() const {
   return out;
 }
 
-void SmallRowsProduct::run(const float* x, int64_t rows, const float* bias, float* out, Output output) const {
+// The first panel that thread `thread` of `threads` takes of this product over `rows` rows, as
+// run() splits it: all threads start at panel 0 when they split the rows; when they split the
+// panels, at::parallel_for gives thread i the range from i * ceil(panels / threads).
+const float* SmallRowsProduct::firstPanelFor(int64_t rows, int64_t threads, int64_t thread) const {
+  const int64_t count = panels_.size(0);
+  int64_t first = 0;
+  if (rows <= kPanelSplitRows) {
+    threads = std::min(threads, count);
+    first = thread * ((count + threads - 1) / threads);
+    if (first >= count) return nullptr;
+  }
+  return panels_.data_ptr<float>() + first * k_ * kPanel;
+}
+
+void SmallRowsProduct::run(const float* x, int64_t rows, const float* bias, float* out, Output output,
+                           const SmallRowsProduct* then) const {
   if (rows < 1 || rows > kMaxRows) throw Error("fast path: too many rows for the small-rows kernel");
   const float* panels = panels_.data_ptr<float>();
   const int64_t tiles = (rows + kTileRows - 1) / kTileRows, panel_count = panels_.size(0);
+  const int64_t after_bytes = then ? then->k_ * kPanel * int64_t(sizeof(float)) : 0;
+  const int64_t threads = at::get_num_threads();
+  auto after = [&] { return then ? then->firstPanelFor(rows, threads, at::get_thread_num()) : nullptr; };
   if (rows <= kPanelSplitRows) {
     at::parallel_for(0, panel_count, 1, [&](int64_t begin, int64_t end) {
-      panelsAvx512(x, rows, k_, panels, n_, bias, out, output, begin, end, 0, tiles);
+      panelsAvx512(x, rows, k_, panels, n_, bias, out, output, begin, end, 0, tiles, after(), after_bytes);
     });
   } else {
     at::parallel_for(0, tiles, 1, [&](int64_t begin, int64_t end) {
-      panelsAvx512(x, rows, k_, panels, n_, bias, out, output, 0, panel_count, begin, end);
+      panelsAvx512(x, rows, k_, panels, n_, bias, out, output, 0, panel_count, begin, end, after(), after_bytes);
     });
   }
 }

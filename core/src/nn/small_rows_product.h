@@ -37,11 +37,16 @@ class SmallRowsProduct {
   // (Accumulate) or stored after the erf GELU (Gelu). 1 <= rows <= kMaxRows. The panels (up to
   // kPanelSplitRows rows) or the row tiles are split over the intra-op threads.
   enum class Output { Store, Accumulate, Gelu };
-  void run(const float* x, int64_t rows, const float* bias, float* out, Output output) const;
+  // `then`: the product that runs next on the same rows; each thread prefetches the first panel
+  // it will take of it while it multiplies its own last one.
+  void run(const float* x, int64_t rows, const float* bias, float* out, Output output,
+           const SmallRowsProduct* then = nullptr) const;
 
   at::Tensor plain() const;  // W again, K x N
 
  private:
+  const float* firstPanelFor(int64_t rows, int64_t threads, int64_t thread) const;
+
   int64_t k_, n_;
   at::Tensor panels_;  // ceil(N / kPanel) panels, each K x kPanel
 };
