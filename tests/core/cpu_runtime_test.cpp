@@ -33,7 +33,7 @@ TEST(FreeCores, NeverBelowOneNorAboveTheCores) {
   EXPECT_EQ(freeCoresGiven(4, -3, -3), 4);
 }
 
-// Busy processes stay runnable at every look, so two calls in a row see them.
+// Busy processes stay runnable at every look, so two looks in a row see them.
 TEST(FreeCores, BusyProcessesLeaveOneThread) {
   const int cores = physicalCores();
   std::vector<pid_t> children;
@@ -47,10 +47,13 @@ TEST(FreeCores, BusyProcessesLeaveOneThread) {
     children.push_back(pid);
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  freeCores();
+  const int first = freeCores();
+  const int between = freeCores();  // within kFreeCoresLookEveryMs: no look, the last answer
+  std::this_thread::sleep_for(std::chrono::milliseconds(kFreeCoresLookEveryMs + 20));  // the next look
   const int free = freeCores();
   for (pid_t pid : children) kill(pid, SIGKILL);
   for (pid_t pid : children) waitpid(pid, nullptr, 0);
+  EXPECT_EQ(between, first);
   EXPECT_EQ(free, 1);
 }
 
