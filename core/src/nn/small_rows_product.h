@@ -6,11 +6,10 @@
 // each 4 MiB weight matrix of level 3 serves only 49 rows and comes from memory on every forward (the
 // model's ~120 MiB of weights do not stay in cache between forwards), and is read once. With more
 // rows they split the rows: each thread reads all of the weights (up to 2 MiB, a core's L2 here) but
-// only its own rows, which the operations before and after (LayerNorm, the GELU, the residual) also
-// split by rows, so a level's activations stay in the core that wrote them. oneDNN's matmul splits
-// these products otherwise and loads and multiplies in turn. The kernel can apply the erf GELU
-// (gelu_polynomial.h) to its results before it stores them. AVX-512 only (Linear uses oneDNN
-// elsewhere).
+// only its own rows, so the LayerNorm's output, the hidden map and the residual of a level's blocks
+// stay in the core that works on them (oneDNN's matmul split them between the cores). The kernel can
+// apply the erf GELU (gelu_polynomial.h) to its results before it stores them, and prefetch the
+// first panel of the product that runs next. AVX-512 only (Linear uses oneDNN elsewhere).
 #include <ATen/ATen.h>
 
 namespace revcol::fast {
