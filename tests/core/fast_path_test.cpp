@@ -144,10 +144,10 @@ void expectFastEqualsPlain(const Case& c, RevColNet& net, bool gelu_pass, const 
     std::printf("%s, %s: %zu columns, worst relative L2 %.3g\n", c.name, kernels, plain.size(), worst);
 }
 
-// Both forms of the MLPs' GELU (the pass needs AVX-512; the fused one runs everywhere), and each
-// product kernel wherever it can run: by default the small-rows kernel takes only products with
-// weights over 1 MiB, which these small widths do not have, so it is also made to take every
-// product of at most 64 rows (many at every level of these small images), and oneDNN all of them.
+// Both forms of the MLPs' GELU (the polynomial needs AVX-512; oneDNN's runs everywhere), and each
+// product kernel wherever it can run: by default the small-rows kernel takes few products of these
+// small widths (65-256 rows, and none with weights over 1 MiB), so it is also made to take every
+// product of at most 256 rows (many at every level of these small images), and oneDNN all of them.
 TEST_P(FastPath, EqualsThePlainPathOnEveryLevelOfEveryColumn) {
   const Case& c = GetParam();
   configureCpuThreads(c.threads);

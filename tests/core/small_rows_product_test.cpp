@@ -83,6 +83,30 @@ TEST(SmallRowsProduct, EveryRowCountMatchesAFloat64Product) {
                                Output::Store));
 }
 
+// A product prefetching the next one's first panel predicts where each thread starts it: the same
+// ranges as at::parallel_for hands out over the panels (up to 64 rows), panel 0 for every thread
+// when the threads split the rows.
+TEST(SmallRowsProduct, FirstPanelOfEachThreadIsWhereParallelForStartsIt) {
+  if (!SmallRowsProduct::available()) GTEST_SKIP() << "no AVX-512F: no small-rows kernel";
+  for (int64_t n : {32, 7 * 32, 16 * 32, 64 * 32}) {
+    const int64_t k = 8, count = n / SmallRowsProduct::kPanel;
+    const SmallRowsProduct product(at::randn({k, n}));
+    for (int threads : {1, 2, 3}) {
+      configureCpuThreads(threads);
+      const int64_t team = at::get_num_threads();
+      const float* base = product.firstPanelFor(49, team, 0);
+      std::vector<int64_t> starts(size_t(team), -1);
+      at::parallel_for(0, count, 1, [&](int64_t begin, int64_t) { starts[size_t(at::get_thread_num())] = begin; });
+      for (int64_t t = 0; t < team; ++t) {
+        const float* first = product.firstPanelFor(49, team, t);
+        const int64_t got = first ? (first - base) / (k * SmallRowsProduct::kPanel) : -1;
+        EXPECT_EQ(got, starts[size_t(t)]) << "panels " << count << " thread " << t << " of " << team;
+        EXPECT_EQ(product.firstPanelFor(196, team, t), base) << "rows split, thread " << t;
+      }
+    }
+  }
+}
+
 // The default split of products between the kernels, by shape (RevCol-T at 224 x 224 unless said).
 TEST(SmallRowsProduct, TakesLevelsTwoAndThreeOfRevColTAt224) {
   EXPECT_TRUE(SmallRowsProduct::worthIt(49, 512, 2048));    // level 3's MLP

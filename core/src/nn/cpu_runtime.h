@@ -1,8 +1,8 @@
 #pragma once
 // The CPU inference runs on: what it can do (AVX-512F, its physical cores), and process-wide
-// settings: how many threads, and an allocator that keeps activations mapped. Both are global to the process (OpenMP,
-// OpenBLAS and glibc malloc have no per-model state), so they are applied when a model loads and again before each
-// inference call.
+// settings: how many threads, and an allocator that keeps activations mapped. The settings are
+// global to the process (OpenMP, OpenBLAS and glibc malloc have no per-model state), so they are
+// applied when a model loads and again before each inference call.
 namespace revcol {
 
 // The CPU runs AVX-512F (the fast path's own kernels: fast_gelu.h, small_rows_product.h).

@@ -4,8 +4,9 @@
 // oneDNN's GELU fused into pwconv1 computes erf through exp and a division (~1.6 cycles per value
 // here, from pwconv1's time less pwconv2's); this pass evaluates x * Phi(x) from a 32-piece
 // degree-4 polynomial of Phi on [0, 6] (gelu_polynomial.h; |error| <= 2.4e-7 against float64,
-// below libtorch's own float32 GELU at 3.8e-7), split over the intra-op threads, and makes
-// RevCol-T's forward 2-6 % faster (revcol-bench). AVX-512 only: elsewhere geluInPlace is
+// below libtorch's own float32 GELU at 3.8e-7), split over the intra-op threads. With the same
+// polynomial in the small-rows kernel's stores, RevCol-T's forward is 6-10 % faster than with
+// oneDNN's fused GELU (revcol-bench, sessions 10-11). AVX-512 only: elsewhere geluInPlace is
 // at::gelu_, slower than oneDNN's fused GELU, so the fast path asks geluPassAvailable() first.
 #include <ATen/ATen.h>
 

@@ -25,7 +25,7 @@ class FastRevColNet {
   // networks only.
   // bf16: the ConvNeXt MLPs (~90 % of the arithmetic) multiply in bfloat16 (off by default; it
   // drifts ~1e-2 relative from float32, see revcol-bench). gelu_pass: the MLPs' GELU from fast_gelu's
-  // polynomial (in the small-rows kernel's stores or a pass after oneDNN's product; 2-6 % faster
+  // polynomial (in the small-rows kernel's stores or a pass after oneDNN's product; 6-10 % faster
   // where the CPU has AVX-512) or oneDNN's, fused into its product (tests and revcol-bench run both).
   explicit FastRevColNet(RevColNetImpl& net, bool bf16 = false, bool gelu_pass = fast::geluPassAvailable());
 

@@ -6,6 +6,7 @@
 
 // GCC 12 reports the _mm512_undefined_ps() inside its own masked intrinsics as "may be used
 // uninitialized" (a false positive of the headers, not of this code).
+#pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 namespace revcol::fast {
@@ -75,3 +76,5 @@ __attribute__((target("avx512f"), always_inline)) inline void loadGeluCoefficien
 }
 
 }  // namespace revcol::fast
+
+#pragma GCC diagnostic pop

@@ -99,8 +99,9 @@ struct Linear::Impl {
   std::mutex packed_mutex;
   std::vector<Packed> packed;
   ShapeCache<int64_t, std::shared_ptr<Prepared>> prepared;
-  // The small-rows kernel can run this product (rows permitting), and by default does.
-  bool small_rows = false;
+  // The small-rows kernel can run this product (float32, no oneDNN GELU, AVX-512); whether it does
+  // depends on the rows (onSmallRows).
+  bool small_rows_possible = false;
   std::shared_ptr<const SmallRowsProduct> small;  // its panels, once packed for it
   int switches = 0;                               // from one kernel's packed form to the other's
 
@@ -140,7 +141,7 @@ struct Linear::Impl {
 
   // This product over `rows` rows runs on the small-rows kernel (the override permitting).
   bool onSmallRows(int64_t rows) const {
-    return small_rows && rows >= 1 && rows <= SmallRowsProduct::kMaxRows &&
+    return small_rows_possible && rows >= 1 && rows <= SmallRowsProduct::kMaxRows &&
            (t_kernels == ProductKernels::ByShape ? SmallRowsProduct::worthIt(rows, k, n)
                                                  : t_kernels == ProductKernels::SmallRowsWherePossible);
   }
@@ -191,7 +192,7 @@ Linear::Linear(const at::Tensor& wt, const at::Tensor& bias, Epilogue epilogue, 
   impl_->epilogue = epilogue;
   impl_->bf16 = bf16;
   impl_->out_bf16 = bf16 && out_bf16;
-  impl_->small_rows = !bf16 && epilogue != Epilogue::Gelu && SmallRowsProduct::available();
+  impl_->small_rows_possible = !bf16 && epilogue != Epilogue::Gelu && SmallRowsProduct::available();
 }
 
 void Linear::into(const at::Tensor& x_in, at::Tensor& out, const Linear* then) const {

@@ -122,9 +122,7 @@ at::Tensor SmallRowsProduct::plain() const {
   return out;
 }
 
-// The first panel that thread `thread` of `threads` takes of this product over `rows` rows, as
-// run() splits it: all threads start at panel 0 when they split the rows; when they split the
-// panels, at::parallel_for gives thread i the range from i * ceil(panels / threads).
+// at::parallel_for (OpenMP) gives thread i the range from i * ceil(count / min(threads, count)).
 const float* SmallRowsProduct::firstPanelFor(int64_t rows, int64_t threads, int64_t thread) const {
   const int64_t count = panels_.size(0);
   int64_t first = 0;

@@ -43,9 +43,12 @@ class SmallRowsProduct {
 
   at::Tensor plain() const;  // W again, K x N
 
- private:
+  // Where thread `thread` of `threads` starts in run() over `rows` rows (what another product's
+  // `then` prefetches): panel 0 when the threads split the rows; at::parallel_for's range start
+  // when they split the panels, or null when that thread gets none.
   const float* firstPanelFor(int64_t rows, int64_t threads, int64_t thread) const;
 
+ private:
   int64_t k_, n_;
   at::Tensor panels_;  // ceil(N / kPanel) panels, each K x kPanel
 };
