@@ -10,6 +10,7 @@
 #include "nn/cpu_runtime.h"
 #include "nn/fast_revcol.h"
 #include "nn/small_rows_product.h"
+#include "nn/split_bf16_product.h"
 #include "nn/weights.h"
 
 #include <gtest/gtest.h>
@@ -146,8 +147,9 @@ void expectFastEqualsPlain(const Case& c, RevColNet& net, bool gelu_pass, const 
 
 // Both forms of the MLPs' GELU (the polynomial needs AVX-512; oneDNN's runs everywhere), and each
 // product kernel wherever it can run: by default the small-rows kernel takes few products of these
-// small widths (65-256 rows, and none with weights over 1 MiB), so it is also made to take every
-// product of at most 256 rows (many at every level of these small images), and oneDNN all of them.
+// small widths (65-256 rows, and none with weights over 1 MiB) and the AMX split-bfloat16 kernel
+// only products of over 256 rows, so each is also made to take every product it can (the small-rows
+// kernel those of at most 256 rows, the split kernel all float32 ones), and oneDNN all of them.
 TEST_P(FastPath, EqualsThePlainPathOnEveryLevelOfEveryColumn) {
   const Case& c = GetParam();
   configureCpuThreads(c.threads);
@@ -164,6 +166,11 @@ TEST_P(FastPath, EqualsThePlainPathOnEveryLevelOfEveryColumn) {
     fast::ProductKernelsOverride small(fast::ProductKernels::SmallRowsWherePossible);
     SCOPED_TRACE("small-rows kernel wherever possible");
     expectFastEqualsPlain(c, net, gelu_pass, "small-rows kernel wherever possible");
+  }
+  if (fast::SplitBf16Product::available()) {
+    fast::ProductKernelsOverride split(fast::ProductKernels::SplitBf16WherePossible);
+    SCOPED_TRACE("AMX split-bfloat16 kernel wherever possible");
+    expectFastEqualsPlain(c, net, gelu_pass, "AMX split-bfloat16 kernel wherever possible");
   }
   fast::ProductKernelsOverride onednn(fast::ProductKernels::OneDnnOnly);
   SCOPED_TRACE("oneDNN products only");

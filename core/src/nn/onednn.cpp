@@ -2,6 +2,7 @@
 
 #include "nn/fast_gelu.h"
 #include "nn/small_rows_product.h"
+#include "nn/split_bf16_product.h"
 
 #include <revcol/error.h>
 
@@ -99,21 +100,24 @@ struct Linear::Impl {
   std::mutex packed_mutex;
   std::vector<Packed> packed;
   ShapeCache<int64_t, std::shared_ptr<Prepared>> prepared;
-  // The small-rows kernel can run this product (float32, no oneDNN GELU, AVX-512); whether it does
-  // depends on the rows (onSmallRows).
-  bool small_rows_possible = false;
+  // The small-rows kernel and the AMX split-bfloat16 kernel can run this product (float32, no
+  // oneDNN GELU, the CPU able); whether one does depends on the rows (onSplitBf16, onSmallRows).
+  bool small_rows_possible = false, split_possible = false;
   std::shared_ptr<const SmallRowsProduct> small;  // its panels, once packed for it
-  int switches = 0;                               // from one kernel's packed form to the other's
+  std::shared_ptr<const SplitBf16Product> split;  // its bfloat16 parts, once split for it
+  int switches = 0;                               // from one kernel's packed form to another's
 
   // The weights are packed for the kernel a product needs, on first need: oneDNN's layouts (a
-  // primitive that wants another layout gets it by a reorder from the first packed one) or the
-  // small-rows panels. The plain copy is dropped once packed. The first switch to the other kernel
-  // repacks from the form there is and drops it: one input size needs one form per product, and
-  // both forms would double RevCol-T's level 3 (64 MiB), much more of RevCol-H. A second switch
-  // keeps both: inputs whose sizes move a product back and forth (a folder of mixed sizes without
-  // resizing) would otherwise repack it at every switch. Callers hold packed_mutex.
+  // primitive that wants another layout gets it by a reorder from the first packed one), the
+  // small-rows panels or the split parts. The plain copy is dropped once packed. The first switch
+  // to another kernel repacks from the form there is and drops it: one input size needs one form
+  // per product, and two forms would double RevCol-T's level 3 (64 MiB), much more of RevCol-H. A
+  // second switch keeps them all: inputs whose sizes move a product back and forth (a folder of
+  // mixed sizes without resizing) would otherwise repack it at every switch. Callers hold
+  // packed_mutex.
   at::Tensor plainWeights() {
     if (wt.defined()) return wt;
+    if (split) return split->plain();
     if (small) return small->plain();
     at::Tensor plain = at::empty({k, n}, bf16 ? at::kBFloat16 : at::kFloat);
     memory out({{k, n}, bf16 ? Dt::bf16 : Dt::f32, Tag::ab}, engine(), plain.data_ptr());
@@ -122,28 +126,51 @@ struct Linear::Impl {
     return plain;
   }
 
+  // A form for one kernel was just made: on the first switch the others go. Returns whether
+  // oneDNN's copy went, whose primitives the caller then clears outside packed_mutex (prepare()
+  // takes that lock under the cache's). A product running on a dropped form holds it until it ends.
+  enum class Form { OneDnn, Panels, Split };
+  bool madeForm(Form made) {
+    const bool others = (made != Form::OneDnn && !packed.empty()) || (made != Form::Panels && small) ||
+                        (made != Form::Split && split);
+    if (!others || switches++ != 0) return false;
+    if (made != Form::Panels) small.reset();
+    if (made != Form::Split) split.reset();
+    if (made == Form::OneDnn || packed.empty()) return false;
+    packed.clear();
+    return true;
+  }
+
   Packed packedWeights(const memory::desc& desc) {
     std::lock_guard<std::mutex> lock(packed_mutex);
     for (const Packed& p : packed)
       if (p.desc == desc) return p;
-    const at::Tensor plain = packed.empty() ? plainWeights() : at::Tensor();
-    memory source = packed.empty() ? memory({{k, n}, bf16 ? Dt::bf16 : Dt::f32, Tag::ab}, engine(), plain.data_ptr())
-                                   : packed.front().weights;
+    const bool first = packed.empty();
+    const at::Tensor plain = first ? plainWeights() : at::Tensor();
+    memory source = first ? memory({{k, n}, bf16 ? Dt::bf16 : Dt::f32, Tag::ab}, engine(), plain.data_ptr())
+                          : packed.front().weights;
     Packed out{desc, memory(desc, engine())};
     dnnl::reorder(source, out.weights).execute(stream(), source, out.weights);
     stream().wait();
-    if (small && packed.empty() && switches++ == 0)
-      small.reset();  // a product running on the panels holds them until it ends
     packed.push_back(out);
+    if (first) madeForm(Form::OneDnn);
     wt = at::Tensor();
     return out;
   }
 
+  // This product over `rows` rows runs on the AMX split-bfloat16 kernel (the override permitting).
+  bool onSplitBf16(int64_t rows) const {
+    if (!split_possible) return false;
+    if (t_kernels == ProductKernels::ByShape) return SplitBf16Product::worthIt(rows, k, n);
+    return t_kernels == ProductKernels::SplitBf16WherePossible;
+  }
+
   // This product over `rows` rows runs on the small-rows kernel (the override permitting).
   bool onSmallRows(int64_t rows) const {
-    return small_rows_possible && rows >= 1 && rows <= SmallRowsProduct::kMaxRows &&
-           (t_kernels == ProductKernels::ByShape ? SmallRowsProduct::worthIt(rows, k, n)
-                                                 : t_kernels == ProductKernels::SmallRowsWherePossible);
+    if (!small_rows_possible || rows < 1 || rows > SmallRowsProduct::kMaxRows || onSplitBf16(rows)) return false;
+    if (t_kernels == ProductKernels::ByShape || t_kernels == ProductKernels::ByShapeWithoutAmx)
+      return SmallRowsProduct::worthIt(rows, k, n);
+    return t_kernels == ProductKernels::SmallRowsWherePossible;
   }
 
   // The panels if they are packed already (a product about to run prefetches them), else null.
@@ -152,22 +179,24 @@ struct Linear::Impl {
     return small;
   }
 
-  std::shared_ptr<const SmallRowsProduct> smallRows() {
-    std::shared_ptr<const SmallRowsProduct> made;
+  // The form for `Kernel` (SmallRowsProduct or SplitBf16Product) in `slot`, made on first need.
+  template <typename Kernel>
+  std::shared_ptr<const Kernel> form(std::shared_ptr<const Kernel>& slot, Form which) {
+    std::shared_ptr<const Kernel> made;
     bool drop_onednn = false;
     {
       std::lock_guard<std::mutex> lock(packed_mutex);
-      if (small) return small;
-      made = small = std::make_shared<const SmallRowsProduct>(plainWeights());
+      if (slot) return slot;
+      made = std::make_shared<const Kernel>(plainWeights());
+      slot = made;
       wt = at::Tensor();
-      drop_onednn = !packed.empty() && switches++ == 0;
-      if (drop_onednn) packed.clear();
+      drop_onednn = madeForm(which);
     }
-    // The primitives hold the oneDNN copy (a running one keeps it until it ends). Cleared outside
-    // packed_mutex: prepare() takes that lock under the cache's.
     if (drop_onednn) prepared.clear();
     return made;
   }
+  std::shared_ptr<const SmallRowsProduct> smallRows() { return form(small, Form::Panels); }
+  std::shared_ptr<const SplitBf16Product> splitParts() { return form(split, Form::Split); }
 
   std::shared_ptr<Prepared> prepare(int64_t rows) {
     const Dt in = bf16 ? Dt::bf16 : Dt::f32, out = out_bf16 ? Dt::bf16 : Dt::f32;
@@ -193,6 +222,7 @@ Linear::Linear(const at::Tensor& wt, const at::Tensor& bias, Epilogue epilogue, 
   impl_->bf16 = bf16;
   impl_->out_bf16 = bf16 && out_bf16;
   impl_->small_rows_possible = !bf16 && epilogue != Epilogue::Gelu && SmallRowsProduct::available();
+  impl_->split_possible = !bf16 && epilogue != Epilogue::Gelu && SplitBf16Product::available();
 }
 
 void Linear::into(const at::Tensor& x_in, at::Tensor& out, const Linear* then) const {
@@ -201,6 +231,14 @@ void Linear::into(const at::Tensor& x_in, at::Tensor& out, const Linear* then) c
   const at::Tensor x = x_in.to(in_type).contiguous();
   checkProduct(x, p.k, p.n, out, p.out_bf16);
   const int64_t rows = x.numel() / p.k;
+  if (p.onSplitBf16(rows)) {
+    using Output = SplitBf16Product::Output;
+    p.splitParts()->run(x.data_ptr<float>(), rows, p.bias.data_ptr<float>(), out.data_ptr<float>(),
+                        p.epilogue == Epilogue::Accumulate ? Output::Accumulate
+                        : p.epilogue == Epilogue::FastGelu ? Output::Gelu
+                                                           : Output::Store);
+    return;
+  }
   if (p.onSmallRows(rows)) {
     using Output = SmallRowsProduct::Output;
     const auto after = then && then->impl_->onSmallRows(rows) ? then->impl_->packedPanels() : nullptr;

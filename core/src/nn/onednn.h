@@ -16,10 +16,11 @@
 namespace revcol::fast {
 
 // out = x @ W + b, then the epilogue. wt is W transposed: K x N (inputs x outputs). Float32
-// products without oneDNN's GELU epilogue run on SmallRowsProduct where the CPU has AVX-512 and the
-// shape pays (SmallRowsProduct::worthIt: few rows, levels 2 and 3 of RevCol-T at 224 x 224), the
-// rest on oneDNN's matmul. The weights are packed for the kernel that needs them; the first switch
-// to the other kernel drops the old form, a second keeps both.
+// products without oneDNN's GELU epilogue run on SplitBf16Product where the CPU has AMX and the
+// shape pays (SplitBf16Product::worthIt: many rows, levels 0 and 1 of RevCol-T at 224 x 224), else
+// on SmallRowsProduct where the CPU has AVX-512 and the shape pays (SmallRowsProduct::worthIt: few
+// rows, levels 2 and 3), the rest on oneDNN's matmul. The weights are packed for the kernel that
+// needs them; the first switch to another kernel drops the old form, a second keeps them all.
 class Linear {
  public:
   enum class Epilogue {
@@ -52,10 +53,12 @@ class Linear {
 };
 
 // Which kernel this thread's float32 products run on while a ProductKernelsOverride lives. By
-// default (ByShape) the small-rows kernel takes the products it pays for (SmallRowsProduct::worthIt)
-// and oneDNN the rest; tests and revcol-bench also run each kernel wherever it can (the small-rows
-// kernel: float32, at most SmallRowsProduct::kMaxRows rows, no oneDNN GELU epilogue).
-enum class ProductKernels { ByShape, OneDnnOnly, SmallRowsWherePossible };
+// default (ByShape) the split-bfloat16 and small-rows kernels take the products they pay for
+// (worthIt) and oneDNN the rest; ByShapeWithoutAmx is that without the split kernel (the float32
+// units only: revcol-bench's A/B). Tests and revcol-bench also run each kernel wherever it can
+// (the small-rows kernel: float32, at most SmallRowsProduct::kMaxRows rows, no oneDNN GELU
+// epilogue; the split kernel: float32, no oneDNN GELU epilogue).
+enum class ProductKernels { ByShape, ByShapeWithoutAmx, OneDnnOnly, SmallRowsWherePossible, SplitBf16WherePossible };
 
 class ProductKernelsOverride {
  public:

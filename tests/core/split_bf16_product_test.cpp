@@ -1,0 +1,155 @@
+// The AMX split-bfloat16 product kernel (nn/split_bf16_product.h) against float64 products, and
+// Linear switching to it and away from it (nn/onednn.h). On a CPU without AMX the kernel refuses
+// to be built and Linear never picks it; the rest of the suite then runs the other kernels.
+#include "nn/cpu_runtime.h"
+#include "nn/fast_gelu.h"
+#include "nn/onednn.h"
+#include "nn/split_bf16_product.h"
+
+#include <torch/torch.h>
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "relative_l2.h"
+
+namespace revcol::fast {
+namespace {
+
+using Output = SplitBf16Product::Output;
+
+at::Tensor runProduct(const SplitBf16Product& product, const at::Tensor& x, const at::Tensor& bias, Output output,
+                      at::Tensor out) {
+  product.run(x.data_ptr<float>(), x.size(0), bias.data_ptr<float>(), out.data_ptr<float>(), output);
+  return out;
+}
+
+TEST(SplitBf16Product, RefusedWithoutAmx) {
+  if (SplitBf16Product::available()) GTEST_SKIP() << "this CPU has AMX: the kernel is built (the other tests)";
+  EXPECT_ANY_THROW(SplitBf16Product(at::randn({8, 32})));
+  EXPECT_FALSE(SplitBf16Product::worthIt(3136, 64, 256));
+}
+
+// The three bfloat16 parts of each weight add up to it exactly, for magnitudes from 1e-25 to 1e30
+// and either sign. (Under ~2^-100, 8e-31, the low part would be a denormal, which the conversion
+// flushes: a weight that small is off by less than 2^-126.)
+TEST(SplitBf16Product, PartsAddUpToTheWeightsExactly) {
+  if (!SplitBf16Product::available()) GTEST_SKIP() << "no AMX-BF16 on this CPU";
+  torch::manual_seed(1);
+  for (auto shape : {std::vector<int64_t>{1, 1}, {33, 17}, {64, 256}, {100, 70}}) {
+    const auto magnitude = at::pow(10.0, at::rand(shape) * 55 - 25).to(at::kFloat);
+    const auto wt = at::randn(shape) * magnitude;
+    EXPECT_TRUE(at::equal(SplitBf16Product(wt).plain(), wt)) << shape[0] << " x " << shape[1];
+  }
+}
+
+// Row counts around the 32-row blocks and the 256 rows where the threads switch from splitting
+// the columns to splitting the rows; inputs around the 32-wide K steps (zero-padded); outputs
+// around the 32-column blocks; stored, accumulated and stored after the GELU. Float32's own
+// product of these shapes is ~1e-7 from float64: the parts' six products must be as close.
+TEST(SplitBf16Product, EveryShapeMatchesAFloat64Product) {
+  if (!SplitBf16Product::available()) GTEST_SKIP() << "no AMX-BF16 on this CPU";
+  configureCpuThreads(2);
+  torch::manual_seed(2);
+  for (int64_t k : {1, 31, 33, 256})
+    for (int64_t n : {1, 17, 32, 100}) {
+      const auto wt = at::randn({k, n}), bias = at::randn({n});
+      const SplitBf16Product product(wt);
+      for (int64_t rows : {1, 15, 16, 33, 64, 255, 256, 257, 300}) {
+        const std::string where = "k " + std::to_string(k) + " n " + std::to_string(n) + " rows " + std::to_string(rows);
+        const auto x = at::randn({rows, k}) / std::sqrt(double(k));  // outputs ~N(0, 2): GELU's curve, not 0
+        const auto want = at::addmm(bias.to(at::kDouble), x.to(at::kDouble), wt.to(at::kDouble));
+        const auto nan = at::full({rows, n}, std::nanf(""));
+        EXPECT_LT(relL2(runProduct(product, x, bias, Output::Store, nan.clone()), want), 1e-6) << where;
+        const auto residual = at::randn({rows, n});
+        EXPECT_LT(relL2(runProduct(product, x, bias, Output::Accumulate, residual.clone()),
+                        residual.to(at::kDouble) + want),
+                  1e-6)
+            << "accumulate, " << where;
+        // The GELU in the stores is fast_gelu's polynomial on the very sums Store writes.
+        at::Tensor gelu_of_stored = runProduct(product, x, bias, Output::Store, nan.clone());
+        geluInPlace(gelu_of_stored);
+        EXPECT_TRUE(at::equal(runProduct(product, x, bias, Output::Gelu, nan.clone()), gelu_of_stored))
+            << "GELU, " << where;
+      }
+    }
+}
+
+// On RevCol's widths the parts' products sit nearer float64 than float32's own product does.
+TEST(SplitBf16Product, NearerFloat64ThanAFloat32Product) {
+  if (!SplitBf16Product::available()) GTEST_SKIP() << "no AMX-BF16 on this CPU";
+  configureCpuThreads(2);
+  torch::manual_seed(3);
+  for (auto [rows, k, n] : {std::array<int64_t, 3>{3136, 64, 256}, {784, 512, 128}, {300, 1024, 256}}) {
+    const auto wt = at::randn({k, n}) * 0.05, x = at::randn({rows, k}), bias = at::zeros({n});
+    const auto want = at::mm(x.to(at::kDouble), wt.to(at::kDouble));
+    const double split = relL2(runProduct(SplitBf16Product(wt), x, bias, Output::Store, at::empty({rows, n})), want);
+    const double float32 = relL2(at::mm(x, wt), want);
+    EXPECT_LT(split, float32) << rows << " x " << k << " x " << n;
+    EXPECT_GT(split, 0.0);  // it is not float64 either: the comparison measures something
+  }
+}
+
+// Each output block is summed by one thread in a fixed order: any thread count, the same bits.
+TEST(SplitBf16Product, SameFiguresOnAnyThreadCount) {
+  if (!SplitBf16Product::available()) GTEST_SKIP() << "no AMX-BF16 on this CPU";
+  torch::manual_seed(4);
+  const auto wt = at::randn({200, 96}), bias = at::randn({96});
+  const SplitBf16Product product(wt);
+  for (int64_t rows : {100, 700}) {
+    const auto x = at::randn({rows, 200});
+    configureCpuThreads(1);
+    const auto one = runProduct(product, x, bias, Output::Gelu, at::empty({rows, 96}));
+    for (int threads : {2, 3}) {
+      configureCpuThreads(threads);
+      EXPECT_TRUE(at::equal(runProduct(product, x, bias, Output::Gelu, at::empty({rows, 96})), one))
+          << rows << " rows, " << threads << " threads";
+    }
+  }
+  configureCpuThreads(2);
+}
+
+// The default: the MLP products of RevCol-T's levels 0 and 1 at 224 x 224 that write 128 columns
+// or more (pwconv1 of both, pwconv2 of level 1). Level 0's pwconv2 (64 columns: splitting its 256
+// inputs costs more than the tiles save), levels 2 and 3 (few rows: the weights' parts are 1.5x
+// the bytes of float32 and come from memory) stay on the float32 kernels (measured per product
+// and in alternating forwards, see split_bf16_product.cpp).
+TEST(SplitBf16Product, TakesTheWideProductsOfLevelsZeroAndOne) {
+  if (!SplitBf16Product::available()) GTEST_SKIP() << "no AMX-BF16 on this CPU";
+  EXPECT_TRUE(SplitBf16Product::worthIt(3136, 64, 256));
+  EXPECT_FALSE(SplitBf16Product::worthIt(3136, 256, 64));
+  EXPECT_TRUE(SplitBf16Product::worthIt(784, 128, 512));
+  EXPECT_TRUE(SplitBf16Product::worthIt(784, 512, 128));
+  EXPECT_FALSE(SplitBf16Product::worthIt(196, 256, 1024));
+  EXPECT_FALSE(SplitBf16Product::worthIt(49, 2048, 512));
+}
+
+// One Linear moves between the split kernel and the others by row count (its parts give back the
+// exact weights for the other kernels' forms), with every epilogue, and under the override that
+// sends every product of every shape to it.
+TEST(SplitBf16Product, LinearSwitchesToItAndBack) {
+  if (!SplitBf16Product::available()) GTEST_SKIP() << "no AMX-BF16 on this CPU";
+  configureCpuThreads(2);
+  torch::manual_seed(5);
+  const auto wt = at::randn({256, 512}) * 0.05, bias = at::randn({512});
+  for (auto kernels : {ProductKernels::ByShape, ProductKernels::SplitBf16WherePossible})
+    for (auto epilogue : {Linear::Epilogue::None, Linear::Epilogue::Accumulate, Linear::Epilogue::FastGelu}) {
+      const Linear product(wt, bias, epilogue);
+      ProductKernelsOverride choice(kernels);
+      for (int64_t rows : {49, 300, 100, 600, 49, 300}) {
+        const auto x = at::randn({rows, 256});
+        auto want = at::addmm(bias.to(at::kDouble), x.to(at::kDouble), wt.to(at::kDouble));
+        if (epilogue == Linear::Epilogue::FastGelu) want = at::gelu(want);
+        auto out = at::zeros({rows, 512});  // Accumulate adds to 0
+        product.into(x, out);
+        EXPECT_LT(relL2(out, want), 1e-6) << "rows " << rows << " kernels " << int(kernels);
+      }
+    }
+}
+
+}  // namespace
+}  // namespace revcol::fast
