@@ -113,6 +113,79 @@ TEST(SplitBf16Product, SameFiguresOnAnyThreadCount) {
   configureCpuThreads(2);
 }
 
+// The MLP in one pass gives the very bits of its two products run one after the other (the same
+// sums, the same GELU, the same parts of the hidden map), for hidden widths in whole and partial
+// 32-column blocks, inputs not a multiple of 32, row counts around the blocks, on 1-3 threads.
+TEST(SplitBf16Product, MlpInOnePassEqualsItsTwoProducts) {
+  if (!SplitBf16Product::available()) GTEST_SKIP() << "no AMX-BF16 on this CPU";
+  torch::manual_seed(6);
+  for (auto [k, hidden] : {std::array<int64_t, 2>{64, 256}, {40, 100}, {128, 512}}) {
+    const auto w1 = at::randn({k, hidden}) / std::sqrt(double(k)), b1 = at::randn({hidden});
+    const auto w2 = at::randn({hidden, k}) / std::sqrt(double(hidden)), b2 = at::randn({k});
+    const SplitBf16Product first(w1), second(w2);
+    for (int64_t rows : {1, 33, 300, 701})
+      for (int threads : {1, 2, 3}) {
+        configureCpuThreads(threads);
+        const std::string where = "k " + std::to_string(k) + " hidden " + std::to_string(hidden) + " rows " +
+                                  std::to_string(rows) + " threads " + std::to_string(threads);
+        const auto x = at::randn({rows, k}), residual = at::randn({rows, k});
+        auto two = residual.clone();
+        const auto h = runProduct(first, x, b1, Output::Gelu, at::empty({rows, hidden}));
+        runProduct(second, h, b2, Output::Accumulate, two);
+        auto one = residual.clone();
+        SplitBf16Product::mlp(first, b1.data_ptr<float>(), second, b2.data_ptr<float>(), x.data_ptr<float>(), rows,
+                              one.data_ptr<float>());
+        EXPECT_TRUE(at::equal(one, two)) << where;
+        const auto want = residual.to(at::kDouble) +
+                          at::addmm(b2.to(at::kDouble),
+                                    at::gelu(at::addmm(b1.to(at::kDouble), x.to(at::kDouble), w1.to(at::kDouble))),
+                                    w2.to(at::kDouble));
+        EXPECT_LT(relL2(one, want), 1e-6) << where;
+      }
+  }
+  configureCpuThreads(2);
+  EXPECT_ANY_THROW(SplitBf16Product::mlp(SplitBf16Product(at::randn({8, 64})), nullptr,
+                                         SplitBf16Product(at::randn({32, 8})), nullptr, nullptr, 1, nullptr));
+}
+
+// Linear runs a block's MLP in one pass only where the split kernel takes it (over 256 rows by
+// default, any rows when sent there) and only for pwconv1's FastGelu then pwconv2's Accumulate.
+TEST(SplitBf16Product, LinearRunsTheMlpInOnePassWhereTheKernelTakesIt) {
+  if (!SplitBf16Product::available()) GTEST_SKIP() << "no AMX-BF16 on this CPU";
+  configureCpuThreads(2);
+  torch::manual_seed(7);
+  const auto w1 = at::randn({64, 256}) * 0.1, b1 = at::randn({256}), w2 = at::randn({256, 64}) * 0.05,
+             b2 = at::randn({64});
+  const Linear pwconv1(w1, b1, Linear::Epilogue::FastGelu), pwconv2(w2, b2, Linear::Epilogue::Accumulate);
+  const auto reference = [&](const at::Tensor& x, const at::Tensor& residual) {
+    return residual.to(at::kDouble) +
+           at::addmm(b2.to(at::kDouble), at::gelu(at::addmm(b1.to(at::kDouble), x.to(at::kDouble), w1.to(at::kDouble))),
+                     w2.to(at::kDouble));
+  };
+  struct Case {
+    ProductKernels kernels;
+    int64_t rows;
+    bool one_pass;
+  };
+  for (const Case& c : {Case{ProductKernels::ByShape, 300, true}, Case{ProductKernels::ByShape, 256, false},
+                        Case{ProductKernels::SplitBf16WherePossible, 49, true},
+                        Case{ProductKernels::ByShapeWithoutAmx, 300, false}, Case{ProductKernels::OneDnnOnly, 300, false},
+                        Case{ProductKernels::SmallRowsWherePossible, 49, false}}) {
+    ProductKernelsOverride choice(c.kernels);
+    const auto x = at::randn({c.rows, 64}), residual = at::randn({c.rows, 64});
+    auto out = residual.clone();
+    ASSERT_EQ(Linear::mlpInOnePass(pwconv1, pwconv2, x, out), c.one_pass) << int(c.kernels) << ", " << c.rows;
+    if (c.one_pass) EXPECT_LT(relL2(out, reference(x, residual)), 1e-6) << int(c.kernels) << ", " << c.rows;
+    else EXPECT_TRUE(at::equal(out, residual)) << "untouched, " << int(c.kernels) << ", " << c.rows;
+  }
+  // Not a GELU MLP: pwconv1 without FastGelu, or the two products in the wrong order.
+  const Linear plain1(w1, b1, Linear::Epilogue::None);
+  auto out = at::randn({300, 64});
+  EXPECT_FALSE(Linear::mlpInOnePass(plain1, pwconv2, at::randn({300, 64}), out));
+  auto wide = at::randn({300, 256});
+  EXPECT_FALSE(Linear::mlpInOnePass(pwconv2, pwconv1, at::randn({300, 256}), wide));
+}
+
 // The default: the MLP products of RevCol-T's levels 0 and 1 at 224 x 224 that write 128 columns
 // or more (pwconv1 of both, pwconv2 of level 1). Level 0's pwconv2 (64 columns: splitting its 256
 // inputs costs more than the tiles save), levels 2 and 3 (few rows: the weights' parts are 1.5x

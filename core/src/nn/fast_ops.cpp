@@ -37,8 +37,10 @@ Block Block::fromWeights(const at::Tensor& dw_weight, const at::Tensor& dw_bias,
 
 void Block::apply(at::Tensor& x, const Block* next) const {
   const int64_t c = x.size(-1), rows = x.numel() / c;
-  auto hidden = pwconv1(norm(dwconv(x)).view({rows, c}), &pwconv2);
+  const auto normed = norm(dwconv(x)).view({rows, c});
   auto x2d = x.view({rows, c});
+  if (Linear::mlpInOnePass(pwconv1, pwconv2, normed, x2d)) return;
+  auto hidden = pwconv1(normed, &pwconv2);
   pwconv2.into(hidden, x2d, next ? &next->pwconv1 : nullptr);
 }
 

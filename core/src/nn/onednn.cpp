@@ -258,6 +258,23 @@ void Linear::into(const at::Tensor& x_in, at::Tensor& out, const Linear* then) c
   if (p.epilogue == Epilogue::FastGelu) geluInPlace(out);
 }
 
+bool Linear::mlpInOnePass(const Linear& first_linear, const Linear& second_linear, const at::Tensor& x,
+                          at::Tensor& residual) {
+  Impl &first = *first_linear.impl_, &second = *second_linear.impl_;
+  if (!first.split_possible || !second.split_possible || first.epilogue != Epilogue::FastGelu ||
+      second.epilogue != Epilogue::Accumulate || first.n != second.k || x.scalar_type() != at::kFloat ||
+      !x.is_contiguous() || x.size(-1) != first.k)
+    return false;
+  const int64_t rows = x.numel() / first.k;
+  const bool fused = t_kernels == ProductKernels::ByShape ? SplitBf16Product::mlpWorthIt(rows, first.k, first.n)
+                                                          : t_kernels == ProductKernels::SplitBf16WherePossible;
+  if (!fused) return false;
+  checkProduct(x, first.k, second.n, residual, false);
+  SplitBf16Product::mlp(*first.splitParts(), first.bias.data_ptr<float>(), *second.splitParts(),
+                        second.bias.data_ptr<float>(), x.data_ptr<float>(), rows, residual.data_ptr<float>());
+  return true;
+}
+
 struct LayerNorm::Impl {
   at::Tensor weight, bias;
   ShapeCache<int64_t, std::shared_ptr<dnnl::layer_normalization_forward>> prepared;
@@ -366,6 +383,8 @@ void Linear::into(const at::Tensor& x_in, at::Tensor& out, const Linear* /*then*
   else
     o.copy_(y);
 }
+
+bool Linear::mlpInOnePass(const Linear&, const Linear&, const at::Tensor&, at::Tensor&) { return false; }
 
 struct LayerNorm::Impl {
   at::Tensor weight, bias;

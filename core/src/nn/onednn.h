@@ -47,6 +47,11 @@ class Linear {
   void into(const at::Tensor& x, at::Tensor& out, const Linear* then = nullptr) const;
   at::Tensor operator()(const at::Tensor& x, const Linear* then = nullptr) const;  // a new rows x outputs tensor
 
+  // A ConvNeXt MLP, residual += second(first(x)) with first's FastGelu and second's Accumulate, in
+  // one pass where the AMX split-bfloat16 kernel takes it for these rows (SplitBf16Product::mlp;
+  // the override permitting). Returns false, having done nothing, elsewhere.
+  static bool mlpInOnePass(const Linear& first, const Linear& second, const at::Tensor& x, at::Tensor& residual);
+
  private:
   struct Impl;
   std::shared_ptr<Impl> impl_;

@@ -90,17 +90,73 @@ REVCOL_AMX_TARGET void splitRows(const float* x, int64_t rows, int64_t k, int64_
   }
 }
 
-// One 32 x 32 block of out: rows [0, 32) of the split rows `a` (stride kp) times column tiles j
-// and j + 1 of the packed weights, six part products per K step. Each group of four tile products
-// reads its tiles in the order that frees first the tile the next group reloads, so the load
-// overlaps the products still reading the other tiles (the tile registers are not renamed).
+// The bias, the GELU or the residual, and the stores of one 32 x 32 block's sums, a few vectors
+// at a time between the tile products of the next block: the vector units are idle while the tile
+// unit multiplies, and the tile unit would idle while they worked (level 0's pwconv1 spent 30 % of
+// its time in the GELU stores after its blocks).
+struct PendingStores {
+  // Product outputs, and GeluParts: the GELU's results split into their bfloat16 parts, as the
+  // input rows of the next product (the fused MLP's hidden map).
+  enum class Kind { Store, Accumulate, Gelu, GeluParts };
+  Kind kind = Kind::Store;
+  const float* bias = nullptr;
+  float* out = nullptr;             // the block's first value in out (not GeluParts)
+  int64_t n = 0;                    // out's row stride, or the parts' (GeluParts)
+  uint16_t* parts = nullptr;        // GeluParts: the block's first column in the hi part
+  int64_t rows = 0, cols = 0;       // the block's rows and columns to store
+  int64_t valid_cols = 0;           // of them in the bias and out (GeluParts: to the hidden width)
+  const float* sums = nullptr;      // the block's four 16 x 16 tiles: (0, 0), (0, 1), (1, 0), (1, 1)
+  int64_t done = 0, total = 0;      // 16-float vectors (row, half) stored of rows x halves
+
+  static Kind kindOf(SplitBf16Product::Output output) {
+    using Output = SplitBf16Product::Output;
+    return output == Output::Accumulate ? Kind::Accumulate : output == Output::Gelu ? Kind::Gelu : Kind::Store;
+  }
+
+  int64_t left() const { return total - done; }
+
+  REVCOL_AMX_TARGET __attribute__((always_inline)) inline void advance(int64_t count) {
+    count = std::min(count, total - done);
+    if (count <= 0) return;
+    __m512 gelu[10];
+    if (kind == Kind::Gelu || kind == Kind::GeluParts) loadGeluCoefficients(gelu);
+    const int64_t halves = cols > kTile ? 2 : 1;
+    for (const int64_t end = done + count; done < end; ++done) {
+      const int64_t r = done / halves, col = (done % halves) * kTile;
+      const int64_t valid = valid_cols - col;
+      const auto mask = static_cast<__mmask16>(valid >= 16 ? 0xffff : valid > 0 ? (1u << valid) - 1 : 0);
+      __m512 v = _mm512_add_ps(_mm512_load_ps(sums + ((r / kTile) * 2 + col / kTile) * kTile * kTile + (r % kTile) * kTile),
+                               _mm512_maskz_loadu_ps(mask, bias + col));
+      if (kind == Kind::Gelu || kind == Kind::GeluParts) v = gelu16(v, gelu);
+      if (kind == Kind::GeluParts) {
+        // All 16 values: past the hidden map's width they are GELU(0) = 0, the next product's padding.
+        __m256i h, m, l;
+        split16(v, h, m, l);
+        uint16_t* at = parts + r * n + col;
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(at), h);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(at + kBlock * n), m);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(at + 2 * kBlock * n), l);
+        continue;
+      }
+      float* o = out + r * n + col;
+      if (kind == Kind::Accumulate) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, o));
+      _mm512_mask_storeu_ps(o, mask, v);
+    }
+  }
+};
+
+// One 32 x 32 block: rows [0, 32) of the split rows `a` (stride kp) times column tiles w0 and w1 of
+// the packed weights, six part products per K step, into `sums` (4 x 256 floats). Each group of
+// four tile products reads its tiles in the order that frees first the tile the next group
+// reloads, so the load overlaps the products still reading the other tiles (the tile registers are
+// not renamed). Between the groups it does `pending`'s stores, all of them by the end.
 REVCOL_AMX_TARGET void block(const uint16_t* a, int64_t kp, const uint16_t* w0, const uint16_t* w1, int64_t steps,
-                             const float* bias, float* out, int64_t n, int64_t valid_rows, int64_t valid_cols,
-                             SplitBf16Product::Output output) {
+                             PendingStores& pending, float* sums) {
   const int64_t stride = kp * 2;  // bytes between rows of a part
   const uint16_t *hi = a, *mid = a + kBlock * kp, *lo = a + 2 * kBlock * kp;
   const int64_t lower = kTile * kp;  // the second 16 rows
   constexpr int64_t kMid = kTileValues, kLo = 2 * kTileValues, kNext = 3 * kTileValues;
+  const int64_t per_group = (pending.left() + 6 * steps - 1) / (6 * steps);
   _tile_zero(0);
   _tile_zero(1);
   _tile_zero(2);
@@ -119,6 +175,7 @@ REVCOL_AMX_TARGET void block(const uint16_t* a, int64_t kp, const uint16_t* w0, 
     _tile_dpbf16ps(1, 4, 7);
     _tile_dpbf16ps(3, 5, 7);
     _tile_loadd(7, b1, 64);
+    pending.advance(per_group);
     // hi x hi, then W becomes mid
     _tile_dpbf16ps(0, 4, 6);
     _tile_dpbf16ps(2, 5, 6);
@@ -126,6 +183,7 @@ REVCOL_AMX_TARGET void block(const uint16_t* a, int64_t kp, const uint16_t* w0, 
     _tile_dpbf16ps(1, 4, 7);
     _tile_dpbf16ps(3, 5, 7);
     _tile_loadd(7, b1 + kMid, 64);
+    pending.advance(per_group);
     // hi x mid, then x becomes mid
     _tile_dpbf16ps(0, 4, 6);
     _tile_dpbf16ps(1, 4, 7);
@@ -133,6 +191,7 @@ REVCOL_AMX_TARGET void block(const uint16_t* a, int64_t kp, const uint16_t* w0, 
     _tile_dpbf16ps(2, 5, 6);
     _tile_dpbf16ps(3, 5, 7);
     _tile_loadd(5, mid + lower + c, stride);
+    pending.advance(per_group);
     // mid x mid, then W becomes hi
     _tile_dpbf16ps(0, 4, 6);
     _tile_dpbf16ps(2, 5, 6);
@@ -140,6 +199,7 @@ REVCOL_AMX_TARGET void block(const uint16_t* a, int64_t kp, const uint16_t* w0, 
     _tile_dpbf16ps(1, 4, 7);
     _tile_dpbf16ps(3, 5, 7);
     _tile_loadd(7, b1, 64);
+    pending.advance(per_group);
     // mid x hi, then x becomes lo
     _tile_dpbf16ps(0, 4, 6);
     _tile_dpbf16ps(1, 4, 7);
@@ -147,6 +207,7 @@ REVCOL_AMX_TARGET void block(const uint16_t* a, int64_t kp, const uint16_t* w0, 
     _tile_dpbf16ps(2, 5, 6);
     _tile_dpbf16ps(3, 5, 7);
     _tile_loadd(5, lo + lower + c, stride);
+    pending.advance(per_group);
     // lo x hi, then the next step's hi x lo
     _tile_dpbf16ps(0, 4, 6);
     _tile_dpbf16ps(1, 4, 7);
@@ -158,43 +219,60 @@ REVCOL_AMX_TARGET void block(const uint16_t* a, int64_t kp, const uint16_t* w0, 
       _tile_loadd(5, hi + lower + c + kStep, stride);
       _tile_loadd(7, b1 + kNext + kLo, 64);
     }
+    pending.advance(per_group);
   }
-  alignas(64) float sums[4][kTile * kTile];
-  _tile_stored(0, sums[0], 64);
-  _tile_stored(1, sums[1], 64);
-  _tile_stored(2, sums[2], 64);
-  _tile_stored(3, sums[3], 64);
-  __m512 gelu[10];
-  if (output == SplitBf16Product::Output::Gelu) loadGeluCoefficients(gelu);
-  for (int64_t half = 0; half < 2; ++half) {
-    const int64_t col = half * kTile;
-    if (col >= valid_cols) break;
-    const auto mask = static_cast<__mmask16>(valid_cols - col >= 16 ? 0xffff : (1u << (valid_cols - col)) - 1);
-    const __m512 b = _mm512_maskz_loadu_ps(mask, bias + col);
-    for (int64_t r = 0; r < valid_rows; ++r) {
-      __m512 v = _mm512_add_ps(_mm512_load_ps(sums[(r / kTile) * 2 + half] + (r % kTile) * kTile), b);
-      float* o = out + r * n + col;
-      if (output == SplitBf16Product::Output::Gelu) v = gelu16(v, gelu);
-      if (output == SplitBf16Product::Output::Accumulate) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, o));
-      _mm512_mask_storeu_ps(o, mask, v);
-    }
-  }
+  _tile_stored(0, sums, 64);
+  _tile_stored(1, sums + 256, 64);
+  _tile_stored(2, sums + 512, 64);
+  _tile_stored(3, sums + 768, 64);
 }
+
+// A thread's run of blocks, each one's stores done during the next one's products.
+class BlockRun {
+ public:
+  REVCOL_AMX_TARGET BlockRun() { configureTiles(); }
+  REVCOL_AMX_TARGET ~BlockRun() {
+    finish();
+    _tile_release();
+  }
+  BlockRun(const BlockRun&) = delete;
+  BlockRun& operator=(const BlockRun&) = delete;
+
+  // The block of the split rows `a` times the column tiles w0, w1; `stores` says where its results
+  // go (all but its sums and count, set here), done during the next block.
+  REVCOL_AMX_TARGET void add(const uint16_t* a, int64_t kp, const uint16_t* w0, const uint16_t* w1, int64_t steps,
+                             PendingStores stores) {
+    float* sums = sums_[which_];
+    block(a, kp, w0, w1, steps, pending_, sums);
+    pending_.advance(pending_.left());  // a block of one K step leaves some
+    stores.sums = sums;
+    stores.done = 0;
+    stores.total = stores.rows * (stores.cols > kTile ? 2 : 1);
+    pending_ = stores;
+    which_ ^= 1;
+  }
+
+  // The last block's stores, now (before its results are read).
+  REVCOL_AMX_TARGET void finish() { pending_.advance(pending_.left()); }
+
+ private:
+  REVCOL_AMX_TARGET static void configureTiles() {
+    static const TileConfig config;
+    _tile_loadconfig(&config);
+  }
+
+  alignas(64) float sums_[2][4 * kTile * kTile];
+  int which_ = 0;
+  PendingStores pending_;
+};
 
 // The split rows of a product: per thread, reused from call to call (the heap keeps what it
 // frees anyway, cpu_runtime.h).
-std::vector<uint16_t>& scratch(size_t values) {
-  thread_local std::vector<uint16_t> parts;
-  if (parts.size() < values) parts.resize(values);
-  return parts;
+uint16_t* scratch(size_t values, int slot = 0) {
+  thread_local std::vector<uint16_t> parts[2];
+  if (parts[slot].size() < values) parts[slot].resize(values);
+  return parts[slot].data();
 }
-
-REVCOL_AMX_TARGET void configureTiles() {
-  static const TileConfig config;
-  _tile_loadconfig(&config);
-}
-
-REVCOL_AMX_TARGET void releaseTiles() { _tile_release(); }
 
 bool tilesPermitted() {
   constexpr long kReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;  // <asm/prctl.h>, Linux 5.16
@@ -262,37 +340,86 @@ void SplitBf16Product::run(const float* x, int64_t rows, const float* bias, floa
   const int64_t kp = k_steps_ * kStep, row_blocks = (rows + kBlock - 1) / kBlock;
   const int64_t col_blocks = (n_ + kBlock - 1) / kBlock, block_values = 3 * kBlock * kp;
   const int64_t tile_values = k_steps_ * 3 * kTileValues;  // one column tile over all of K
-  const auto product = [&](const uint16_t* parts, int64_t rb, int64_t cb) {
+  const auto product = [&](BlockRun& blocks, const uint16_t* parts, int64_t rb, int64_t cb) {
     const uint16_t* w0 = packed + 2 * cb * tile_values;
-    block(parts, kp, w0, w0 + tile_values, k_steps_, bias + cb * kBlock, out + rb * kBlock * n_ + cb * kBlock, n_,
-          std::min(kBlock, rows - rb * kBlock), std::min(kBlock, n_ - cb * kBlock), output);
+    PendingStores stores;
+    stores.kind = PendingStores::kindOf(output);
+    stores.bias = bias + cb * kBlock;
+    stores.out = out + rb * kBlock * n_ + cb * kBlock;
+    stores.n = n_;
+    stores.rows = std::min(kBlock, rows - rb * kBlock);
+    stores.cols = stores.valid_cols = std::min(kBlock, n_ - cb * kBlock);
+    blocks.add(parts, kp, w0, w0 + tile_values, k_steps_, stores);
   };
   if (rows > kMaxColumnRows) {
     // Each thread its own row blocks: it splits a block's rows (in L1) and multiplies them by all
     // of W (in L2 for RevCol's levels 0 and 1).
     at::parallel_for(0, row_blocks, 1, [&](int64_t begin, int64_t end) {
-      uint16_t* parts = scratch(size_t(block_values)).data();
-      configureTiles();
+      uint16_t* parts = scratch(size_t(block_values));
+      BlockRun blocks;
       for (int64_t rb = begin; rb < end; ++rb) {
         splitRows(x, rows, k_, kp, rb * kBlock, parts);
-        for (int64_t cb = 0; cb < col_blocks; ++cb) product(parts, rb, cb);
+        for (int64_t cb = 0; cb < col_blocks; ++cb) product(blocks, parts, rb, cb);
       }
-      releaseTiles();
     });
     return;
   }
   // Few rows: the threads split the rows together, then each multiplies all of them by its own
   // column blocks, so each reads only its share of W (RevCol-T's level 3: 4 MiB of float32 per
   // product, from memory on every forward).
-  uint16_t* parts = scratch(size_t(row_blocks * block_values)).data();
+  uint16_t* parts = scratch(size_t(row_blocks * block_values));
   at::parallel_for(0, row_blocks, 1, [&](int64_t begin, int64_t end) {
     for (int64_t rb = begin; rb < end; ++rb) splitRows(x, rows, k_, kp, rb * kBlock, parts + rb * block_values);
   });
   at::parallel_for(0, col_blocks, 1, [&](int64_t begin, int64_t end) {
-    configureTiles();
+    BlockRun blocks;
     for (int64_t rb = 0; rb < row_blocks; ++rb)
-      for (int64_t cb = begin; cb < end; ++cb) product(parts + rb * block_values, rb, cb);
-    releaseTiles();
+      for (int64_t cb = begin; cb < end; ++cb) product(blocks, parts + rb * block_values, rb, cb);
+  });
+}
+
+void SplitBf16Product::mlp(const SplitBf16Product& first, const float* bias1, const SplitBf16Product& second,
+                           const float* bias2, const float* x, int64_t rows, float* residual) {
+  if (first.n_ != second.k_) throw Error("fast path: the MLP's products do not chain");
+  if (rows < 1) return;
+  const int64_t kp1 = first.k_steps_ * kStep, kp2 = second.k_steps_ * kStep;  // kp2: the hidden width, padded
+  const int64_t row_blocks = (rows + kBlock - 1) / kBlock;
+  const auto* w1 = reinterpret_cast<const uint16_t*>(first.packed_.data_ptr<int16_t>());
+  const auto* w2 = reinterpret_cast<const uint16_t*>(second.packed_.data_ptr<int16_t>());
+  const int64_t tile_values1 = first.k_steps_ * 3 * kTileValues, tile_values2 = second.k_steps_ * 3 * kTileValues;
+  const int64_t hidden_blocks = kp2 / kBlock, out_blocks = (second.n_ + kBlock - 1) / kBlock;
+  at::parallel_for(0, row_blocks, 1, [&](int64_t begin, int64_t end) {
+    uint16_t* input = scratch(size_t(3 * kBlock * kp1), 0);
+    uint16_t* hidden = scratch(size_t(3 * kBlock * kp2), 1);
+    BlockRun blocks;
+    for (int64_t rb = begin; rb < end; ++rb) {
+      const int64_t valid = std::min(kBlock, rows - rb * kBlock);
+      splitRows(x, rows, first.k_, kp1, rb * kBlock, input);
+      for (int64_t cb = 0; cb < hidden_blocks; ++cb) {
+        PendingStores stores;
+        stores.kind = PendingStores::Kind::GeluParts;
+        stores.bias = bias1 + cb * kBlock;
+        stores.parts = hidden + cb * kBlock;
+        stores.n = kp2;
+        stores.rows = kBlock;  // every row: the next product reads whole tiles
+        stores.cols = kBlock;  // and whole K steps: past the hidden width, GELU(0 + no bias) = 0
+        stores.valid_cols = std::min(kBlock, first.n_ - cb * kBlock);
+        const uint16_t* w = w1 + 2 * cb * tile_values1;
+        blocks.add(input, kp1, w, w + tile_values1, first.k_steps_, stores);
+      }
+      blocks.finish();
+      for (int64_t cb = 0; cb < out_blocks; ++cb) {
+        PendingStores stores;
+        stores.kind = PendingStores::Kind::Accumulate;
+        stores.bias = bias2 + cb * kBlock;
+        stores.out = residual + rb * kBlock * second.n_ + cb * kBlock;
+        stores.n = second.n_;
+        stores.rows = valid;
+        stores.cols = stores.valid_cols = std::min(kBlock, second.n_ - cb * kBlock);
+        const uint16_t* w = w2 + 2 * cb * tile_values2;
+        blocks.add(hidden, kp2, w, w + tile_values2, second.k_steps_, stores);
+      }
+    }
   });
 }
 
@@ -310,6 +437,9 @@ at::Tensor SplitBf16Product::plain() const { return at::Tensor(); }
 
 void SplitBf16Product::run(const float*, int64_t, const float*, float*, Output) const {}
 
+void SplitBf16Product::mlp(const SplitBf16Product&, const float*, const SplitBf16Product&, const float*, const float*,
+                           int64_t, float*) {}
+
 #endif
 
 // Per product (2 threads, eight copies of the weights cycled as a forward reads them, against the
@@ -320,6 +450,13 @@ void SplitBf16Product::run(const float*, int64_t, const float*, float*, Output) 
 // memory on every forward, and their parts are 1.5x float32's bytes (level 2 with the threads
 // splitting the rows instead: 0.99-1.04x per product, 0.94-0.96x per forward). Whole forwards,
 // alternating with the float32 kernels: 1.026-1.042x.
+// Fused, level 0's pwconv2 runs from the parts pwconv1's stores write (no split pass, no float32
+// hidden map): see mlp(). Measured in alternating forwards (README).
+bool SplitBf16Product::mlpWorthIt(int64_t rows, int64_t inputs, int64_t hidden) {
+  (void)inputs, (void)hidden;
+  return available() && rows > kMaxColumnRows;
+}
+
 bool SplitBf16Product::worthIt(int64_t rows, int64_t inputs, int64_t outputs) {
   (void)inputs;
   return available() && rows > kMaxColumnRows && outputs >= 128;

@@ -37,6 +37,14 @@ class SplitBf16Product {
   // bfloat16 conversion flushes to 0 (an error under 2^-126).
   at::Tensor plain() const;
 
+  // A ConvNeXt MLP in one pass per 32-row block: residual (rows x second's N) += second(GELU(
+  // first(x) + bias1)) + bias2. Each thread takes its own row blocks; a block's hidden rows go from
+  // first's stores straight into the bfloat16 parts second multiplies (in L1 / L2), never to memory
+  // as float32, and are never split in a pass of their own. first's outputs are second's inputs.
+  static bool mlpWorthIt(int64_t rows, int64_t inputs, int64_t hidden);
+  static void mlp(const SplitBf16Product& first, const float* bias1, const SplitBf16Product& second,
+                  const float* bias2, const float* x, int64_t rows, float* residual);
+
   int64_t inputs() const { return k_; }
   int64_t outputs() const { return n_; }
 
