@@ -113,9 +113,11 @@ TEST(SplitBf16Product, SameFiguresOnAnyThreadCount) {
   configureCpuThreads(2);
 }
 
-// The MLP in one pass gives the very bits of its two products run one after the other (the same
-// sums, the same GELU, the same parts of the hidden map), for hidden widths in whole and partial
-// 32-column blocks, inputs not a multiple of 32, row counts around the blocks, on 1-3 threads.
+// The MLP in one pass: over 256 rows (each thread its own row blocks) the very bits of its two
+// products run one after the other (the same sums, the same GELU, the same parts of the hidden
+// map); up to 256 rows (the hidden units in fixed shares, summed apart) the same bits on any thread
+// count; both within float32's reach of float64. Hidden widths in whole and partial 32-column
+// blocks, inputs not a multiple of 32, row counts around the blocks.
 TEST(SplitBf16Product, MlpInOnePassEqualsItsTwoProducts) {
   if (!SplitBf16Product::available()) GTEST_SKIP() << "no AMX-BF16 on this CPU";
   torch::manual_seed(6);
@@ -123,33 +125,40 @@ TEST(SplitBf16Product, MlpInOnePassEqualsItsTwoProducts) {
     const auto w1 = at::randn({k, hidden}) / std::sqrt(double(k)), b1 = at::randn({hidden});
     const auto w2 = at::randn({hidden, k}) / std::sqrt(double(hidden)), b2 = at::randn({k});
     const SplitBf16Product first(w1), second(w2);
-    for (int64_t rows : {1, 33, 300, 701})
+    for (int64_t rows : {1, 33, 256, 300, 701}) {
+      const auto x = at::randn({rows, k}), residual = at::randn({rows, k});
+      const auto want = residual.to(at::kDouble) +
+                        at::addmm(b2.to(at::kDouble),
+                                  at::gelu(at::addmm(b1.to(at::kDouble), x.to(at::kDouble), w1.to(at::kDouble))),
+                                  w2.to(at::kDouble));
+      at::Tensor on_one_thread;
       for (int threads : {1, 2, 3}) {
         configureCpuThreads(threads);
         const std::string where = "k " + std::to_string(k) + " hidden " + std::to_string(hidden) + " rows " +
                                   std::to_string(rows) + " threads " + std::to_string(threads);
-        const auto x = at::randn({rows, k}), residual = at::randn({rows, k});
-        auto two = residual.clone();
-        const auto h = runProduct(first, x, b1, Output::Gelu, at::empty({rows, hidden}));
-        runProduct(second, h, b2, Output::Accumulate, two);
         auto one = residual.clone();
         SplitBf16Product::mlp(first, b1.data_ptr<float>(), second, b2.data_ptr<float>(), x.data_ptr<float>(), rows,
                               one.data_ptr<float>());
-        EXPECT_TRUE(at::equal(one, two)) << where;
-        const auto want = residual.to(at::kDouble) +
-                          at::addmm(b2.to(at::kDouble),
-                                    at::gelu(at::addmm(b1.to(at::kDouble), x.to(at::kDouble), w1.to(at::kDouble))),
-                                    w2.to(at::kDouble));
         EXPECT_LT(relL2(one, want), 1e-6) << where;
+        if (threads == 1) on_one_thread = one;
+        EXPECT_TRUE(at::equal(one, on_one_thread)) << where;
+        if (rows > 256) {
+          auto two = residual.clone();
+          const auto h = runProduct(first, x, b1, Output::Gelu, at::empty({rows, hidden}));
+          runProduct(second, h, b2, Output::Accumulate, two);
+          EXPECT_TRUE(at::equal(one, two)) << "two products, " << where;
+        }
       }
+    }
   }
   configureCpuThreads(2);
   EXPECT_ANY_THROW(SplitBf16Product::mlp(SplitBf16Product(at::randn({8, 64})), nullptr,
                                          SplitBf16Product(at::randn({32, 8})), nullptr, nullptr, 1, nullptr));
 }
 
-// Linear runs a block's MLP in one pass only where the split kernel takes it (over 256 rows by
-// default, any rows when sent there) and only for pwconv1's FastGelu then pwconv2's Accumulate.
+// Linear runs a block's MLP in one pass only where the split kernel takes it (over 64 rows with
+// these small weights by default, any rows when sent there) and only for pwconv1's FastGelu then
+// pwconv2's Accumulate.
 TEST(SplitBf16Product, LinearRunsTheMlpInOnePassWhereTheKernelTakesIt) {
   if (!SplitBf16Product::available()) GTEST_SKIP() << "no AMX-BF16 on this CPU";
   configureCpuThreads(2);
@@ -167,7 +176,8 @@ TEST(SplitBf16Product, LinearRunsTheMlpInOnePassWhereTheKernelTakesIt) {
     int64_t rows;
     bool one_pass;
   };
-  for (const Case& c : {Case{ProductKernels::ByShape, 300, true}, Case{ProductKernels::ByShape, 256, false},
+  for (const Case& c : {Case{ProductKernels::ByShape, 300, true}, Case{ProductKernels::ByShape, 200, true},
+                        Case{ProductKernels::ByShape, 49, false},
                         Case{ProductKernels::SplitBf16WherePossible, 49, true},
                         Case{ProductKernels::ByShapeWithoutAmx, 300, false}, Case{ProductKernels::OneDnnOnly, 300, false},
                         Case{ProductKernels::SmallRowsWherePossible, 49, false}}) {
@@ -186,18 +196,29 @@ TEST(SplitBf16Product, LinearRunsTheMlpInOnePassWhereTheKernelTakesIt) {
   EXPECT_FALSE(Linear::mlpInOnePass(pwconv2, pwconv1, at::randn({300, 256}), wide));
 }
 
-// The default: the MLP products of RevCol-T's levels 0 and 1 at 224 x 224 that write 128 columns
-// or more (pwconv1 of both, pwconv2 of level 1). Level 0's pwconv2 (64 columns: splitting its 256
-// inputs costs more than the tiles save), levels 2 and 3 (few rows: the weights' parts are 1.5x
-// the bytes of float32 and come from memory) stay on the float32 kernels (measured per product
-// and in alternating forwards, see split_bf16_product.cpp).
-TEST(SplitBf16Product, TakesTheWideProductsOfLevelsZeroAndOne) {
+// The default, RevCol-T at 224 x 224 unless said: the MLPs in one pass at levels 0-2 (over 256
+// rows while both weight matrices' parts stay in L2; 65-256 rows up to 3 MiB of parts per
+// product), not at level 3 (49 rows, 6 MiB of parts per product from memory) nor at levels 2 and 3
+// at 800 x 1216 (thousands of rows: every row block would read megabytes of parts). Single
+// products of over 256 rows with at least 128 outputs and small weights (Fusion.down and Up at
+// levels 0 and 1); level 0's pwconv2 alone (64 outputs: splitting its 256 inputs costs more than
+// the tiles save) stays on oneDNN. Measured per product and in alternating forwards (see
+// split_bf16_product.cpp).
+TEST(SplitBf16Product, TakesTheMlpsOfLevelsZeroToTwo) {
   if (!SplitBf16Product::available()) GTEST_SKIP() << "no AMX-BF16 on this CPU";
+  EXPECT_TRUE(SplitBf16Product::mlpWorthIt(3136, 64, 256));
+  EXPECT_TRUE(SplitBf16Product::mlpWorthIt(784, 128, 512));
+  EXPECT_TRUE(SplitBf16Product::mlpWorthIt(196, 256, 1024));
+  EXPECT_TRUE(SplitBf16Product::mlpWorthIt(196, 288, 1152));    // RevCol-B's level 2
+  EXPECT_FALSE(SplitBf16Product::mlpWorthIt(49, 512, 2048));
+  EXPECT_FALSE(SplitBf16Product::mlpWorthIt(3800, 256, 1024));  // level 2 at 800 x 1216
+  EXPECT_FALSE(SplitBf16Product::mlpWorthIt(950, 512, 2048));   // level 3 at 800 x 1216
   EXPECT_TRUE(SplitBf16Product::worthIt(3136, 64, 256));
   EXPECT_FALSE(SplitBf16Product::worthIt(3136, 256, 64));
   EXPECT_TRUE(SplitBf16Product::worthIt(784, 128, 512));
-  EXPECT_TRUE(SplitBf16Product::worthIt(784, 512, 128));
+  EXPECT_TRUE(SplitBf16Product::worthIt(784, 256, 128));        // level 1's Fusion.down
   EXPECT_FALSE(SplitBf16Product::worthIt(196, 256, 1024));
+  EXPECT_FALSE(SplitBf16Product::worthIt(3800, 256, 1024));
   EXPECT_FALSE(SplitBf16Product::worthIt(49, 2048, 512));
 }
 

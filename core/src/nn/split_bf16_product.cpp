@@ -22,6 +22,7 @@
 namespace revcol::fast {
 
 constexpr int64_t kMaxColumnRows = 256;  // up to this many rows the threads split the columns
+constexpr int64_t kMlpShares = 2;         // of the hidden units in an MLP of up to kMaxColumnRows rows
 
 #if REVCOL_SPLIT_BF16
 
@@ -150,8 +151,25 @@ struct PendingStores {
 // four tile products reads its tiles in the order that frees first the tile the next group
 // reloads, so the load overlaps the products still reading the other tiles (the tile registers are
 // not renamed). Between the groups it does `pending`'s stores, all of them by the end.
+// Cache lines [first, first + count) of two weight ranges a block prefetches into L2 while it
+// multiplies (the next block's column tiles, from memory: a few rows share them across blocks).
+struct Prefetch {
+  const char *tile0 = nullptr, *tile1 = nullptr;
+  int64_t first = 0, count = 0;
+};
+
+REVCOL_AMX_TARGET __attribute__((always_inline)) inline void prefetchSome(const Prefetch& p, int64_t& next,
+                                                                        int64_t per_group) {
+  for (const int64_t end = std::min(next + per_group, p.first + p.count); next < end; ++next) {
+    _mm_prefetch(p.tile0 + next * 64, _MM_HINT_T1);
+    _mm_prefetch(p.tile1 + next * 64, _MM_HINT_T1);
+  }
+}
+
 REVCOL_AMX_TARGET void block(const uint16_t* a, int64_t kp, const uint16_t* w0, const uint16_t* w1, int64_t steps,
-                             PendingStores& pending, float* sums) {
+                             PendingStores& pending, float* sums, const Prefetch& prefetch = Prefetch()) {
+  int64_t next_line = prefetch.first;
+  const int64_t lines_per_group = (prefetch.count + 6 * steps - 1) / (6 * steps);
   const int64_t stride = kp * 2;  // bytes between rows of a part
   const uint16_t *hi = a, *mid = a + kBlock * kp, *lo = a + 2 * kBlock * kp;
   const int64_t lower = kTile * kp;  // the second 16 rows
@@ -176,6 +194,7 @@ REVCOL_AMX_TARGET void block(const uint16_t* a, int64_t kp, const uint16_t* w0, 
     _tile_dpbf16ps(3, 5, 7);
     _tile_loadd(7, b1, 64);
     pending.advance(per_group);
+    if (prefetch.count) prefetchSome(prefetch, next_line, lines_per_group);
     // hi x hi, then W becomes mid
     _tile_dpbf16ps(0, 4, 6);
     _tile_dpbf16ps(2, 5, 6);
@@ -184,6 +203,7 @@ REVCOL_AMX_TARGET void block(const uint16_t* a, int64_t kp, const uint16_t* w0, 
     _tile_dpbf16ps(3, 5, 7);
     _tile_loadd(7, b1 + kMid, 64);
     pending.advance(per_group);
+    if (prefetch.count) prefetchSome(prefetch, next_line, lines_per_group);
     // hi x mid, then x becomes mid
     _tile_dpbf16ps(0, 4, 6);
     _tile_dpbf16ps(1, 4, 7);
@@ -192,6 +212,7 @@ REVCOL_AMX_TARGET void block(const uint16_t* a, int64_t kp, const uint16_t* w0, 
     _tile_dpbf16ps(3, 5, 7);
     _tile_loadd(5, mid + lower + c, stride);
     pending.advance(per_group);
+    if (prefetch.count) prefetchSome(prefetch, next_line, lines_per_group);
     // mid x mid, then W becomes hi
     _tile_dpbf16ps(0, 4, 6);
     _tile_dpbf16ps(2, 5, 6);
@@ -200,6 +221,7 @@ REVCOL_AMX_TARGET void block(const uint16_t* a, int64_t kp, const uint16_t* w0, 
     _tile_dpbf16ps(3, 5, 7);
     _tile_loadd(7, b1, 64);
     pending.advance(per_group);
+    if (prefetch.count) prefetchSome(prefetch, next_line, lines_per_group);
     // mid x hi, then x becomes lo
     _tile_dpbf16ps(0, 4, 6);
     _tile_dpbf16ps(1, 4, 7);
@@ -208,6 +230,7 @@ REVCOL_AMX_TARGET void block(const uint16_t* a, int64_t kp, const uint16_t* w0, 
     _tile_dpbf16ps(3, 5, 7);
     _tile_loadd(5, lo + lower + c, stride);
     pending.advance(per_group);
+    if (prefetch.count) prefetchSome(prefetch, next_line, lines_per_group);
     // lo x hi, then the next step's hi x lo
     _tile_dpbf16ps(0, 4, 6);
     _tile_dpbf16ps(1, 4, 7);
@@ -220,6 +243,7 @@ REVCOL_AMX_TARGET void block(const uint16_t* a, int64_t kp, const uint16_t* w0, 
       _tile_loadd(7, b1 + kNext + kLo, 64);
     }
     pending.advance(per_group);
+    if (prefetch.count) prefetchSome(prefetch, next_line, lines_per_group);
   }
   _tile_stored(0, sums, 64);
   _tile_stored(1, sums + 256, 64);
@@ -241,9 +265,9 @@ class BlockRun {
   // The block of the split rows `a` times the column tiles w0, w1; `stores` says where its results
   // go (all but its sums and count, set here), done during the next block.
   REVCOL_AMX_TARGET void add(const uint16_t* a, int64_t kp, const uint16_t* w0, const uint16_t* w1, int64_t steps,
-                             PendingStores stores) {
+                             PendingStores stores, const Prefetch& prefetch = Prefetch()) {
     float* sums = sums_[which_];
-    block(a, kp, w0, w1, steps, pending_, sums);
+    block(a, kp, w0, w1, steps, pending_, sums, prefetch);
     pending_.advance(pending_.left());  // a block of one K step leaves some
     stores.sums = sums;
     stores.done = 0;
@@ -378,46 +402,142 @@ void SplitBf16Product::run(const float* x, int64_t rows, const float* bias, floa
   });
 }
 
+namespace {
+
+struct MlpShape {
+  int64_t rows, row_blocks, kp1, kp2, hidden_blocks, out_blocks, tile_values1, tile_values2;
+  const uint16_t *w1, *w2;
+};
+
+PendingStores hiddenStores(const MlpShape& m, const float* bias1, int64_t hidden_n, uint16_t* parts, int64_t stride,
+                           int64_t cb) {
+  PendingStores stores;
+  stores.kind = PendingStores::Kind::GeluParts;
+  stores.bias = bias1 + cb * kBlock;
+  stores.parts = parts;
+  stores.n = stride;
+  stores.rows = kBlock;  // every row: the next product reads whole tiles
+  stores.cols = kBlock;  // and whole K steps: past the hidden width, GELU(0 + no bias) = 0
+  stores.valid_cols = std::min(kBlock, hidden_n - cb * kBlock);
+  return stores;
+}
+
+}  // namespace
+
 void SplitBf16Product::mlp(const SplitBf16Product& first, const float* bias1, const SplitBf16Product& second,
                            const float* bias2, const float* x, int64_t rows, float* residual) {
   if (first.n_ != second.k_) throw Error("fast path: the MLP's products do not chain");
   if (rows < 1) return;
-  const int64_t kp1 = first.k_steps_ * kStep, kp2 = second.k_steps_ * kStep;  // kp2: the hidden width, padded
-  const int64_t row_blocks = (rows + kBlock - 1) / kBlock;
-  const auto* w1 = reinterpret_cast<const uint16_t*>(first.packed_.data_ptr<int16_t>());
-  const auto* w2 = reinterpret_cast<const uint16_t*>(second.packed_.data_ptr<int16_t>());
-  const int64_t tile_values1 = first.k_steps_ * 3 * kTileValues, tile_values2 = second.k_steps_ * 3 * kTileValues;
-  const int64_t hidden_blocks = kp2 / kBlock, out_blocks = (second.n_ + kBlock - 1) / kBlock;
-  at::parallel_for(0, row_blocks, 1, [&](int64_t begin, int64_t end) {
-    uint16_t* input = scratch(size_t(3 * kBlock * kp1), 0);
-    uint16_t* hidden = scratch(size_t(3 * kBlock * kp2), 1);
+  MlpShape m;
+  m.rows = rows;
+  m.row_blocks = (rows + kBlock - 1) / kBlock;
+  m.kp1 = first.k_steps_ * kStep;
+  m.kp2 = second.k_steps_ * kStep;  // the hidden width, padded to whole K steps (= 32-column blocks)
+  m.hidden_blocks = m.kp2 / kBlock;
+  m.out_blocks = (second.n_ + kBlock - 1) / kBlock;
+  m.tile_values1 = first.k_steps_ * 3 * kTileValues;
+  m.tile_values2 = second.k_steps_ * 3 * kTileValues;
+  m.w1 = reinterpret_cast<const uint16_t*>(first.packed_.data_ptr<int16_t>());
+  m.w2 = reinterpret_cast<const uint16_t*>(second.packed_.data_ptr<int16_t>());
+  const int64_t n2 = second.n_;
+  if (rows > kMaxColumnRows) {
+    // Each thread its own row blocks, a block's hidden rows in L1 / L2 between the two products.
+    at::parallel_for(0, m.row_blocks, 1, [&](int64_t begin, int64_t end) {
+      uint16_t* input = scratch(size_t(3 * kBlock * m.kp1), 0);
+      uint16_t* hidden = scratch(size_t(3 * kBlock * m.kp2), 1);
+      BlockRun blocks;
+      for (int64_t rb = begin; rb < end; ++rb) {
+        splitRows(x, rows, first.k_, m.kp1, rb * kBlock, input);
+        for (int64_t cb = 0; cb < m.hidden_blocks; ++cb) {
+          const uint16_t* w = m.w1 + 2 * cb * m.tile_values1;
+          blocks.add(input, m.kp1, w, w + m.tile_values1, first.k_steps_,
+                     hiddenStores(m, bias1, first.n_, hidden + cb * kBlock, m.kp2, cb));
+        }
+        blocks.finish();
+        for (int64_t cb = 0; cb < m.out_blocks; ++cb) {
+          PendingStores stores;
+          stores.kind = PendingStores::Kind::Accumulate;
+          stores.bias = bias2 + cb * kBlock;
+          stores.out = residual + rb * kBlock * n2 + cb * kBlock;
+          stores.n = n2;
+          stores.rows = std::min(kBlock, rows - rb * kBlock);
+          stores.cols = stores.valid_cols = std::min(kBlock, n2 - cb * kBlock);
+          const uint16_t* w = m.w2 + 2 * cb * m.tile_values2;
+          blocks.add(hidden, m.kp2, w, w + m.tile_values2, second.k_steps_, stores);
+        }
+      }
+    });
+    return;
+  }
+  // Few rows (level 2): the hidden units go in kMlpShares fixed shares, each share's weights read
+  // once (from memory on every forward: 3 MiB of parts per MLP at level 2), all rows multiplied by
+  // them, and its part of the second product summed apart; the shares' sums are added to the
+  // residual in their order afterwards. Fixed shares, not one per thread: the figures do not depend
+  // on the thread count (an export resumed on another number of free cores writes the same bytes).
+  uint16_t* input = scratch(size_t(m.row_blocks * 3 * kBlock * m.kp1), 0);
+  at::parallel_for(0, m.row_blocks, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t rb = begin; rb < end; ++rb)
+      splitRows(x, rows, first.k_, m.kp1, rb * kBlock, input + rb * 3 * kBlock * m.kp1);
+  });
+  const int64_t shares = std::min(kMlpShares, m.hidden_blocks), out_values = m.row_blocks * kBlock * n2;
+  thread_local std::vector<float> sums_of_shares;  // on the calling thread; written whole below
+  if (sums_of_shares.size() < size_t(shares * out_values)) sums_of_shares.resize(size_t(shares * out_values));
+  float* share_sums = sums_of_shares.data();
+  const std::vector<float> no_bias(size_t(m.out_blocks * kBlock), 0.f);
+  at::parallel_for(0, shares, 1, [&](int64_t first_share, int64_t last_share) {
     BlockRun blocks;
-    for (int64_t rb = begin; rb < end; ++rb) {
-      const int64_t valid = std::min(kBlock, rows - rb * kBlock);
-      splitRows(x, rows, first.k_, kp1, rb * kBlock, input);
-      for (int64_t cb = 0; cb < hidden_blocks; ++cb) {
-        PendingStores stores;
-        stores.kind = PendingStores::Kind::GeluParts;
-        stores.bias = bias1 + cb * kBlock;
-        stores.parts = hidden + cb * kBlock;
-        stores.n = kp2;
-        stores.rows = kBlock;  // every row: the next product reads whole tiles
-        stores.cols = kBlock;  // and whole K steps: past the hidden width, GELU(0 + no bias) = 0
-        stores.valid_cols = std::min(kBlock, first.n_ - cb * kBlock);
-        const uint16_t* w = w1 + 2 * cb * tile_values1;
-        blocks.add(input, kp1, w, w + tile_values1, first.k_steps_, stores);
+    for (int64_t share = first_share; share < last_share; ++share) {
+      // Hidden blocks [begin, end): the share's columns of the first product, its K steps of the second.
+      const int64_t begin = m.hidden_blocks * share / shares, end = m.hidden_blocks * (share + 1) / shares;
+      const int64_t kp = (end - begin) * kBlock;  // the share's hidden width
+      uint16_t* hidden = scratch(size_t(m.row_blocks * 3 * kBlock * kp), 1);
+      float* sum = share_sums + share * out_values;
+      const auto first_tiles = [&](int64_t cb) { return m.w1 + 2 * cb * m.tile_values1; };
+      const auto second_tiles = [&](int64_t cb) { return m.w2 + 2 * cb * m.tile_values2 + begin * 3 * kTileValues; };
+      // The next column tiles, prefetched a part during each row block of the current ones.
+      const auto prefetch = [&](const uint16_t* tile0, int64_t tile_values, int64_t bytes, int64_t rb) {
+        const int64_t lines = bytes / 64;
+        Prefetch p;
+        p.tile0 = reinterpret_cast<const char*>(tile0);
+        p.tile1 = reinterpret_cast<const char*>(tile0 + tile_values);
+        p.first = lines * rb / m.row_blocks;
+        p.count = lines * (rb + 1) / m.row_blocks - p.first;
+        return p;
+      };
+      const int64_t first_bytes = first.k_steps_ * 3 * kTileValues * 2, second_bytes = kp / kStep * 3 * kTileValues * 2;
+      for (int64_t cb = begin; cb < end; ++cb) {
+        const uint16_t* w = first_tiles(cb);
+        for (int64_t rb = 0; rb < m.row_blocks; ++rb)
+          blocks.add(input + rb * 3 * kBlock * m.kp1, m.kp1, w, w + m.tile_values1, first.k_steps_,
+                     hiddenStores(m, bias1, first.n_, hidden + rb * 3 * kBlock * kp + (cb - begin) * kBlock, kp, cb),
+                     cb + 1 < end ? prefetch(first_tiles(cb + 1), m.tile_values1, first_bytes, rb)
+                                  : prefetch(second_tiles(0), m.tile_values2, second_bytes, rb));
       }
       blocks.finish();
-      for (int64_t cb = 0; cb < out_blocks; ++cb) {
-        PendingStores stores;
-        stores.kind = PendingStores::Kind::Accumulate;
-        stores.bias = bias2 + cb * kBlock;
-        stores.out = residual + rb * kBlock * second.n_ + cb * kBlock;
-        stores.n = second.n_;
-        stores.rows = valid;
-        stores.cols = stores.valid_cols = std::min(kBlock, second.n_ - cb * kBlock);
-        const uint16_t* w = w2 + 2 * cb * tile_values2;
-        blocks.add(hidden, kp2, w, w + tile_values2, second.k_steps_, stores);
+      for (int64_t cb = 0; cb < m.out_blocks; ++cb) {
+        const uint16_t* w = second_tiles(cb);
+        for (int64_t rb = 0; rb < m.row_blocks; ++rb) {
+          PendingStores stores;
+          stores.bias = no_bias.data();
+          stores.out = sum + rb * kBlock * n2 + cb * kBlock;
+          stores.n = n2;
+          stores.rows = kBlock;
+          stores.cols = stores.valid_cols = std::min(kBlock, n2 - cb * kBlock);
+          blocks.add(hidden + rb * 3 * kBlock * kp, kp, w, w + m.tile_values2, end - begin, stores,
+                     cb + 1 < m.out_blocks ? prefetch(second_tiles(cb + 1), m.tile_values2, second_bytes, rb)
+                                           : Prefetch());
+        }
+      }
+      blocks.finish();  // the hidden parts are the next share's to overwrite
+    }
+  });
+  at::parallel_for(0, rows, 16, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      float* out = residual + r * n2;
+      for (int64_t c = 0; c < n2; ++c) {
+        float sum = 0.f;
+        for (int64_t share = 0; share < shares; ++share) sum += share_sums[share * out_values + r * n2 + c];
+        out[c] += sum + bias2[c];
       }
     }
   });
@@ -450,16 +570,23 @@ void SplitBf16Product::mlp(const SplitBf16Product&, const float*, const SplitBf1
 // memory on every forward, and their parts are 1.5x float32's bytes (level 2 with the threads
 // splitting the rows instead: 0.99-1.04x per product, 0.94-0.96x per forward). Whole forwards,
 // alternating with the float32 kernels: 1.026-1.042x.
-// Fused, level 0's pwconv2 runs from the parts pwconv1's stores write (no split pass, no float32
-// hidden map): see mlp(). Measured in alternating forwards (README).
+// The MLP in one pass (mlp()): over 256 rows the threads take row blocks and each reads all of both
+// weight matrices for every block, which pays while their parts stay in L2 (RevCol-T's levels 0 and 1:
+// 64 x 256 and 128 x 512 weights, 96 and 384 KiB of parts); levels 2 and 3 at 800 x 1216 stay on
+// the float32 kernels. From 65 to 256 rows the threads take shares of the hidden units, each reading
+// its share of the weights once (RevCol-T's level 2 at 224 x 224: 1.5 MiB of parts per product). At
+// level 3 (49 rows by 512 x 2048: 6 MiB of parts per product) the parts' 1.5x bytes from memory
+// cost what the tiles save. Forwards of RevCol-T at 224 x 224, alternating with the float32
+// kernels: levels 0 and 1 in one pass 1.060-1.077x, with level 2 too 1.102-1.113x, with level 3
+// too 1.071-1.089x.
 bool SplitBf16Product::mlpWorthIt(int64_t rows, int64_t inputs, int64_t hidden) {
-  (void)inputs, (void)hidden;
-  return available() && rows > kMaxColumnRows;
+  const int64_t weights = inputs * hidden;
+  if (rows > kMaxColumnRows) return available() && weights <= (int64_t{1} << 17);
+  return available() && rows > 64 && weights <= (int64_t{1} << 19);
 }
 
 bool SplitBf16Product::worthIt(int64_t rows, int64_t inputs, int64_t outputs) {
-  (void)inputs;
-  return available() && rows > kMaxColumnRows && outputs >= 128;
+  return available() && rows > kMaxColumnRows && outputs >= 128 && inputs * outputs <= (int64_t{1} << 17);
 }
 
 }  // namespace revcol::fast
