@@ -4,7 +4,7 @@
 // Haswell; python3-torch's default thread count, and once on every core; model(x) with its image
 // decoders), our plain and fast paths (also with the decoders), % of peak, the analysis pass, two
 // in-process A/B pairs of the fast path's choices (the MLPs' GELU form, the kernel of products of
-// few rows), the detection-resolution backbone, peak RSS and RSS over many frames.
+// few rows, float32 products on AMX tiles), the detection-resolution backbone, peak RSS and RSS over many frames.
 // Not a test: run by hand (tests/bench/speed_bench.sh runs it with the usual arguments).
 //   revcol-bench [--reps N] [--threads N] [--official SCRIPT] [--python PATH] [--det-reps N]
 //                [--frames N] [--rounds N] [--no-det] [--no-plain] [--memory]
@@ -25,6 +25,7 @@
 #include "nn/fast_gelu.h"
 #include "nn/fast_revcol.h"
 #include "nn/small_rows_product.h"
+#include "nn/split_bf16_product.h"
 #include "nn/weights.h"
 
 #include <ATen/Parallel.h>
@@ -438,42 +439,47 @@ int main(int argc, char** argv) {
     ratio("bf16 speed-up vs official tuned", off_tuned, bf16_ms, "x  (target >= 2.5)");
     ratio("analysis pass / fast forward", analysis_ms, fast_ms, "   (target <= 2.2)");
 
-    // Two choices of the fast path where each form is a few % from the other: the MLPs' GELU from
-    // our polynomial (in the small-rows kernel's stores or a pass after oneDNN's pwconv1; the
-    // default where the CPU has AVX-512) against oneDNN's, fused into its pwconv1, and products of
-    // few rows on the small-rows kernel (the default where the CPU has AVX-512) against all on
-    // oneDNN.
+    // Three choices of the fast path, each in alternating pairs of two nets built from the same
+    // weights: float32 products on AMX tiles (the MLPs of levels 0-2 and a few products, the default
+    // where the CPU has AMX) against the float32 units' kernels alone; then, both without AMX, the
+    // MLPs' GELU from our polynomial (in the small-rows kernel's stores or a pass after oneDNN's
+    // pwconv1; the default where the CPU has AVX-512) against oneDNN's, fused into its pwconv1, and
+    // products of few rows on the small-rows kernel (the default where the CPU has AVX-512) against
+    // all on oneDNN.
     {
       revcol::RevColNet net(tiny);
       revcol::randomizeWeights(*net, 0);
       net->eval();
       // Each form its own net: a Linear switched between kernels repacks its weights (and after a
       // second switch holds both forms), which would be timed with the form it switched to.
-      revcol::FastRevColNet pass(*net, /*bf16=*/false, /*gelu_pass=*/true), fused(*net, false, false),
-          onednn(*net, false, true);
+      revcol::FastRevColNet amx(*net, /*bf16=*/false, /*gelu_pass=*/true), pass(*net, false, true),
+          fused(*net, false, false), onednn(*net, false, true);
       torch::InferenceMode guard;
       auto x = torch::randn({1, 3, 224, 224});
       revcol::ForwardOptions classify;
       classify.decoders = false;
-      auto forward = [&](revcol::FastRevColNet& net_path) {
-        return [&] {
+      using revcol::fast::ProductKernels;
+      auto forward = [&](revcol::FastRevColNet& net_path, ProductKernels kernels) {
+        return [&net_path, kernels, &o, &x, &classify] {
+          revcol::fast::ProductKernelsOverride choice(kernels);
           revcol::configureCpuThreads(o.threads);  // what the facade does before each call
           net_path.forward(x, classify);
         };
       };
+      if (revcol::fast::SplitBf16Product::available())
+        alternatingPairs("RevCol-T 224 x 224, float32 products on AMX tiles", 8 * o.reps,
+                         {"ours, AMX split-bfloat16 MLPs (default)", forward(amx, ProductKernels::ByShape)},
+                         {"ours, float32 units only (AVX-512)", forward(pass, ProductKernels::ByShapeWithoutAmx)},
+                         "float32 units / AMX");
       if (revcol::fast::geluPassAvailable())
-        alternatingPairs("RevCol-T 224 x 224, the MLPs' GELU", 8 * o.reps,
-                         {"ours, polynomial GELU (default)", forward(pass)},
-                         {"ours, oneDNN's GELU fused into pwconv1", forward(fused)}, "oneDNN / ours");
-      if (revcol::fast::SmallRowsProduct::available()) {
-        auto onednn_only = [&] {
-          revcol::fast::ProductKernelsOverride only(revcol::fast::ProductKernels::OneDnnOnly);
-          forward(onednn)();
-        };
-        alternatingPairs("RevCol-T 224 x 224, products of <= 256 rows", 8 * o.reps,
-                         {"ours, small-rows kernel (default)", forward(pass)}, {"ours, oneDNN's matmul", onednn_only},
-                         "oneDNN / small-rows");
-      }
+        alternatingPairs("RevCol-T 224 x 224, the MLPs' GELU (without AMX)", 8 * o.reps,
+                         {"ours, polynomial GELU (default)", forward(pass, ProductKernels::ByShapeWithoutAmx)},
+                         {"ours, oneDNN's GELU fused into pwconv1", forward(fused, ProductKernels::ByShapeWithoutAmx)},
+                         "oneDNN / ours");
+      if (revcol::fast::SmallRowsProduct::available())
+        alternatingPairs("RevCol-T 224 x 224, products of <= 256 rows (without AMX)", 8 * o.reps,
+                         {"ours, small-rows kernel (default)", forward(pass, ProductKernels::ByShapeWithoutAmx)},
+                         {"ours, oneDNN's matmul", forward(onednn, ProductKernels::OneDnnOnly)}, "oneDNN / small-rows");
     }
 
     if (o.det) {
