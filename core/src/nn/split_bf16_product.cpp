@@ -22,7 +22,10 @@
 namespace revcol::fast {
 
 constexpr int64_t kMaxColumnRows = 256;  // up to this many rows the threads split the columns
-constexpr int64_t kMlpShares = 2;         // of the hidden units in an MLP of up to kMaxColumnRows rows
+// Shares of the hidden units in an MLP of up to kMaxColumnRows rows: fixed, so the figures do not
+// depend on the thread count; two, this machine's cores (four: the same MLP time, forwards slower
+// in one probe). A machine with more cores runs these MLPs on two of them.
+constexpr int64_t kMlpShares = 2;
 
 #if REVCOL_SPLIT_BF16
 

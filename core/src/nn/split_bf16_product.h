@@ -21,8 +21,9 @@ class SplitBf16Product {
   // The CPU has AMX-BF16 and AVX-512 BF16, and the kernel let this process use the tile registers
   // (Linux's arch_prctl(ARCH_REQ_XCOMP_PERM), asked once).
   static bool available();
-  // Where it is faster than the float32 kernels (measured, see the .cpp): over 256 rows and at
-  // least 128 outputs (RevCol-T at 224 x 224: levels 0 and 1 but level 0's pwconv2).
+  // Where a single product is faster than on the float32 kernels (measured, see the .cpp): over 256
+  // rows, at least 128 outputs and weights whose parts stay in L2 (up to 128 Ki values: RevCol-T's
+  // Fusion.down and Up products of levels 0 and 1 at 224 x 224; its MLPs go through mlp()).
   static bool worthIt(int64_t rows, int64_t inputs, int64_t outputs);
 
   explicit SplitBf16Product(const at::Tensor& wt);  // K x N float32 (inputs x outputs)
@@ -37,10 +38,13 @@ class SplitBf16Product {
   // bfloat16 conversion flushes to 0 (an error under 2^-126).
   at::Tensor plain() const;
 
-  // A ConvNeXt MLP in one pass per 32-row block: residual (rows x second's N) += second(GELU(
-  // first(x) + bias1)) + bias2. Each thread takes its own row blocks; a block's hidden rows go from
-  // first's stores straight into the bfloat16 parts second multiplies (in L1 / L2), never to memory
-  // as float32, and are never split in a pass of their own. first's outputs are second's inputs.
+  // A ConvNeXt MLP in one pass: residual (rows x second's N) += second(GELU(first(x) + bias1)) +
+  // bias2; first's outputs are second's inputs. The hidden rows go from first's stores straight into
+  // the bfloat16 parts second multiplies, never to memory as float32, and are never split in a pass
+  // of their own. Over 256 rows each thread takes its own 32-row blocks (bitwise the two products
+  // run apart); up to 256 rows the hidden units go in two fixed shares, each share's weights read
+  // once, and the shares' sums are added in a fixed order (the same bits on any thread count).
+  // mlpWorthIt: RevCol-T's levels 0-2 at 224 x 224, levels 0 and 1 at 800 x 1216 (see the .cpp).
   static bool mlpWorthIt(int64_t rows, int64_t inputs, int64_t hidden);
   static void mlp(const SplitBf16Product& first, const float* bias1, const SplitBf16Product& second,
                   const float* bias2, const float* x, int64_t rows, float* residual);
