@@ -52,11 +52,12 @@ struct alignas(64) TileConfig {
   uint8_t rows[16] = {16, 16, 16, 16, 16, 16, 16, 16};
 };
 
-// 16 floats into their three bfloat16 parts, each rounded to nearest even: exact (see the header).
+// 16 bfloat16 values back to float32 (exact: the high half of each float).
 REVCOL_AMX_TARGET inline __m512 widen(__m256i b) {
   return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(b), 16));
 }
 
+// 16 floats into their three bfloat16 parts, each rounded to nearest even: exact (see the header).
 REVCOL_AMX_TARGET inline void split16(__m512 a, __m256i& hi, __m256i& mid, __m256i& lo) {
   hi = (__m256i)_mm512_cvtneps_pbh(a);
   const __m512 r1 = _mm512_sub_ps(a, widen(hi));
@@ -565,14 +566,17 @@ void SplitBf16Product::mlp(const SplitBf16Product&, const float*, const SplitBf1
 
 #endif
 
-// Per product (2 threads, eight copies of the weights cycled as a forward reads them, against the
-// float32 kernel Linear picks otherwise): RevCol-T at 224 x 224, level 0's pwconv1 (3136 x 64 x
+// Single products, measured before the MLPs ran in one pass (2 threads, eight copies of the
+// weights cycled as a forward reads them, against the float32 kernel Linear picks otherwise; its
+// stores not yet interleaved with the next block): RevCol-T at 224 x 224, level 0's pwconv1 (3136 x 64 x
 // 256, GELU) 1.34x, level 1's pwconv1 1.34x and pwconv2 (784 x 512 x 128) 1.17x; level 0's pwconv2
 // (3136 x 256 x 64) 0.94x: splitting 256 inputs per row for 64 outputs costs more than the tiles
 // save. Level 2 (196 rows) 0.82-1.01x and level 3 (49 rows) 0.71-0.80x: their weights come from
 // memory on every forward, and their parts are 1.5x float32's bytes (level 2 with the threads
 // splitting the rows instead: 0.99-1.04x per product, 0.94-0.96x per forward). Whole forwards,
-// alternating with the float32 kernels: 1.026-1.042x.
+// alternating with the float32 kernels: 1.026-1.042x. Products that small weights keep in L2
+// (level 1's Fusion.down and Up) still take it; the MLPs go through mlp().
+//
 // The MLP in one pass (mlp()): over 256 rows the threads take row blocks and each reads all of both
 // weight matrices for every block, which pays while their parts stay in L2 (RevCol-T's levels 0 and 1:
 // 64 x 256 and 128 x 512 weights, 96 and 384 KiB of parts); levels 2 and 3 at 800 x 1216 stay on
