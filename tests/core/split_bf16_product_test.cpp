@@ -200,8 +200,8 @@ TEST(SplitBf16Product, LinearRunsTheMlpInOnePassWhereTheKernelTakesIt) {
 // rows while both weight matrices' parts stay in L2; 65-256 rows up to 3 MiB of parts per
 // product), not at level 3 (49 rows, 6 MiB of parts per product from memory) nor at levels 2 and 3
 // at 800 x 1216 (thousands of rows: every row block would read megabytes of parts). Single
-// products of over 256 rows with at least 128 outputs and small weights (Fusion.down and Up at
-// levels 0 and 1); level 0's pwconv2 alone (64 outputs: splitting its 256 inputs costs more than
+// products of over 256 rows with at least 128 outputs and small weights (level 1's Fusion.down);
+// level 0's pwconv2 alone (64 outputs: splitting its 256 inputs costs more than
 // the tiles save) stays on oneDNN. Measured per product and in alternating forwards (see
 // split_bf16_product.cpp).
 TEST(SplitBf16Product, TakesTheMlpsOfLevelsZeroToTwo) {

@@ -17,9 +17,10 @@ namespace revcol::fast {
 
 // out = x @ W + b, then the epilogue. wt is W transposed: K x N (inputs x outputs). Float32
 // products without oneDNN's GELU epilogue run on SplitBf16Product where the CPU has AMX and the
-// shape pays (SplitBf16Product::worthIt: many rows, levels 0 and 1 of RevCol-T at 224 x 224), else
-// on SmallRowsProduct where the CPU has AVX-512 and the shape pays (SmallRowsProduct::worthIt: few
-// rows, levels 2 and 3), the rest on oneDNN's matmul. The weights are packed for the kernel that
+// shape pays (SplitBf16Product::worthIt: many rows by small weights; the ConvNeXt MLPs it takes go
+// through mlpInOnePass), else on SmallRowsProduct where the CPU has AVX-512 and the shape pays
+// (SmallRowsProduct::worthIt: few rows, levels 2 and 3 of RevCol-T at 224 x 224), the rest on
+// oneDNN's matmul. The weights are packed for the kernel that
 // needs them; the first switch to another kernel drops the old form, a second keeps them all.
 class Linear {
  public:

@@ -104,7 +104,7 @@ struct PendingStores {
   // input rows of the next product (the fused MLP's hidden map).
   enum class Kind { Store, Accumulate, Gelu, GeluParts };
   Kind kind = Kind::Store;
-  const float* bias = nullptr;
+  const float* bias = nullptr;      // the block's first column's, or null: none
   float* out = nullptr;             // the block's first value in out (not GeluParts)
   int64_t n = 0;                    // out's row stride, or the parts' (GeluParts)
   uint16_t* parts = nullptr;        // GeluParts: the block's first column in the hi part
@@ -130,8 +130,8 @@ struct PendingStores {
       const int64_t r = done / halves, col = (done % halves) * kTile;
       const int64_t valid = valid_cols - col;
       const auto mask = static_cast<__mmask16>(valid >= 16 ? 0xffff : valid > 0 ? (1u << valid) - 1 : 0);
-      __m512 v = _mm512_add_ps(_mm512_load_ps(sums + ((r / kTile) * 2 + col / kTile) * kTile * kTile + (r % kTile) * kTile),
-                               _mm512_maskz_loadu_ps(mask, bias + col));
+      __m512 v = _mm512_load_ps(sums + ((r / kTile) * 2 + col / kTile) * kTile * kTile + (r % kTile) * kTile);
+      if (bias) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, bias + col));
       if (kind == Kind::Gelu || kind == Kind::GeluParts) v = gelu16(v, gelu);
       if (kind == Kind::GeluParts) {
         // All 16 values: past the hidden map's width they are GELU(0) = 0, the next product's padding.
@@ -150,11 +150,6 @@ struct PendingStores {
   }
 };
 
-// One 32 x 32 block: rows [0, 32) of the split rows `a` (stride kp) times column tiles w0 and w1 of
-// the packed weights, six part products per K step, into `sums` (4 x 256 floats). Each group of
-// four tile products reads its tiles in the order that frees first the tile the next group
-// reloads, so the load overlaps the products still reading the other tiles (the tile registers are
-// not renamed). Between the groups it does `pending`'s stores, all of them by the end.
 // Cache lines [first, first + count) of two weight ranges a block prefetches into L2 while it
 // multiplies (the next block's column tiles, from memory: a few rows share them across blocks).
 struct Prefetch {
@@ -170,15 +165,47 @@ REVCOL_AMX_TARGET __attribute__((always_inline)) inline void prefetchSome(const 
   }
 }
 
+// A group of four tile products, sums 0-3 += x tiles 4, 5 times W tiles 6, 7, then the next
+// group's x parts (ThenX) or W parts (ThenW): each load is issued right after the two products
+// that read its tile, so it overlaps the two still reading the other one (the tile registers are
+// not renamed).
+REVCOL_AMX_TARGET __attribute__((always_inline)) inline void productsThenX(const uint16_t* x, int64_t lower,
+                                                                         int64_t stride) {
+  _tile_dpbf16ps(0, 4, 6);
+  _tile_dpbf16ps(1, 4, 7);
+  _tile_loadd(4, x, stride);
+  _tile_dpbf16ps(2, 5, 6);
+  _tile_dpbf16ps(3, 5, 7);
+  _tile_loadd(5, x + lower, stride);
+}
+
+REVCOL_AMX_TARGET __attribute__((always_inline)) inline void productsThenW(const uint16_t* w0, const uint16_t* w1) {
+  _tile_dpbf16ps(0, 4, 6);
+  _tile_dpbf16ps(2, 5, 6);
+  _tile_loadd(6, w0, 64);
+  _tile_dpbf16ps(1, 4, 7);
+  _tile_dpbf16ps(3, 5, 7);
+  _tile_loadd(7, w1, 64);
+}
+
+// One 32 x 32 block: rows [0, 32) of the split rows `a` (stride kp) times column tiles w0 and w1 of
+// the packed weights, six part products per K step, into `sums` (4 x 256 floats). Between the
+// groups of four tile products it does a share of `pending`'s stores (all of them by the end) and
+// of the prefetch.
 REVCOL_AMX_TARGET void block(const uint16_t* a, int64_t kp, const uint16_t* w0, const uint16_t* w1, int64_t steps,
                              PendingStores& pending, float* sums, const Prefetch& prefetch = Prefetch()) {
+  const int64_t groups = 6 * steps;
+  const int64_t stores_per_group = (pending.left() + groups - 1) / groups;
+  const int64_t lines_per_group = (prefetch.count + groups - 1) / groups;
   int64_t next_line = prefetch.first;
-  const int64_t lines_per_group = (prefetch.count + 6 * steps - 1) / (6 * steps);
+  const auto between = [&]() REVCOL_AMX_TARGET {
+    pending.advance(stores_per_group);
+    if (prefetch.count) prefetchSome(prefetch, next_line, lines_per_group);
+  };
   const int64_t stride = kp * 2;  // bytes between rows of a part
   const uint16_t *hi = a, *mid = a + kBlock * kp, *lo = a + 2 * kBlock * kp;
   const int64_t lower = kTile * kp;  // the second 16 rows
   constexpr int64_t kMid = kTileValues, kLo = 2 * kTileValues, kNext = 3 * kTileValues;
-  const int64_t per_group = (pending.left() + 6 * steps - 1) / (6 * steps);
   _tile_zero(0);
   _tile_zero(1);
   _tile_zero(2);
@@ -190,52 +217,17 @@ REVCOL_AMX_TARGET void block(const uint16_t* a, int64_t kp, const uint16_t* w0, 
   for (int64_t s = 0; s < steps; ++s) {
     const uint16_t *b0 = w0 + s * kNext, *b1 = w1 + s * kNext;
     const int64_t c = s * kStep;
-    // hi x lo, then x stays and W becomes hi
-    _tile_dpbf16ps(0, 4, 6);
-    _tile_dpbf16ps(2, 5, 6);
-    _tile_loadd(6, b0, 64);
-    _tile_dpbf16ps(1, 4, 7);
-    _tile_dpbf16ps(3, 5, 7);
-    _tile_loadd(7, b1, 64);
-    pending.advance(per_group);
-    if (prefetch.count) prefetchSome(prefetch, next_line, lines_per_group);
-    // hi x hi, then W becomes mid
-    _tile_dpbf16ps(0, 4, 6);
-    _tile_dpbf16ps(2, 5, 6);
-    _tile_loadd(6, b0 + kMid, 64);
-    _tile_dpbf16ps(1, 4, 7);
-    _tile_dpbf16ps(3, 5, 7);
-    _tile_loadd(7, b1 + kMid, 64);
-    pending.advance(per_group);
-    if (prefetch.count) prefetchSome(prefetch, next_line, lines_per_group);
-    // hi x mid, then x becomes mid
-    _tile_dpbf16ps(0, 4, 6);
-    _tile_dpbf16ps(1, 4, 7);
-    _tile_loadd(4, mid + c, stride);
-    _tile_dpbf16ps(2, 5, 6);
-    _tile_dpbf16ps(3, 5, 7);
-    _tile_loadd(5, mid + lower + c, stride);
-    pending.advance(per_group);
-    if (prefetch.count) prefetchSome(prefetch, next_line, lines_per_group);
-    // mid x mid, then W becomes hi
-    _tile_dpbf16ps(0, 4, 6);
-    _tile_dpbf16ps(2, 5, 6);
-    _tile_loadd(6, b0, 64);
-    _tile_dpbf16ps(1, 4, 7);
-    _tile_dpbf16ps(3, 5, 7);
-    _tile_loadd(7, b1, 64);
-    pending.advance(per_group);
-    if (prefetch.count) prefetchSome(prefetch, next_line, lines_per_group);
-    // mid x hi, then x becomes lo
-    _tile_dpbf16ps(0, 4, 6);
-    _tile_dpbf16ps(1, 4, 7);
-    _tile_loadd(4, lo + c, stride);
-    _tile_dpbf16ps(2, 5, 6);
-    _tile_dpbf16ps(3, 5, 7);
-    _tile_loadd(5, lo + lower + c, stride);
-    pending.advance(per_group);
-    if (prefetch.count) prefetchSome(prefetch, next_line, lines_per_group);
-    // lo x hi, then the next step's hi x lo
+    productsThenW(b0, b1);  // hi x lo, then W becomes hi
+    between();
+    productsThenW(b0 + kMid, b1 + kMid);  // hi x hi, then W becomes mid
+    between();
+    productsThenX(mid + c, lower, stride);  // hi x mid, then x becomes mid
+    between();
+    productsThenW(b0, b1);  // mid x mid, then W becomes hi
+    between();
+    productsThenX(lo + c, lower, stride);  // mid x hi, then x becomes lo
+    between();
+    // lo x hi, then the next step's hi x lo: both change
     _tile_dpbf16ps(0, 4, 6);
     _tile_dpbf16ps(1, 4, 7);
     if (s + 1 < steps) _tile_loadd(4, hi + c + kStep, stride);
@@ -246,8 +238,7 @@ REVCOL_AMX_TARGET void block(const uint16_t* a, int64_t kp, const uint16_t* w0, 
       _tile_loadd(5, hi + lower + c + kStep, stride);
       _tile_loadd(7, b1 + kNext + kLo, 64);
     }
-    pending.advance(per_group);
-    if (prefetch.count) prefetchSome(prefetch, next_line, lines_per_group);
+    between();
   }
   _tile_stored(0, sums, 64);
   _tile_stored(1, sums + 256, 64);
@@ -487,7 +478,6 @@ void SplitBf16Product::mlp(const SplitBf16Product& first, const float* bias1, co
   thread_local std::vector<float> sums_of_shares;  // on the calling thread; written whole below
   if (sums_of_shares.size() < size_t(shares * out_values)) sums_of_shares.resize(size_t(shares * out_values));
   float* share_sums = sums_of_shares.data();
-  const std::vector<float> no_bias(size_t(m.out_blocks * kBlock), 0.f);
   at::parallel_for(0, shares, 1, [&](int64_t first_share, int64_t last_share) {
     BlockRun blocks;
     for (int64_t share = first_share; share < last_share; ++share) {
@@ -522,7 +512,7 @@ void SplitBf16Product::mlp(const SplitBf16Product& first, const float* bias1, co
         const uint16_t* w = second_tiles(cb);
         for (int64_t rb = 0; rb < m.row_blocks; ++rb) {
           PendingStores stores;
-          stores.bias = no_bias.data();
+          // no bias: the shares are summed, bias2 added once after them
           stores.out = sum + rb * kBlock * n2 + cb * kBlock;
           stores.n = n2;
           stores.rows = kBlock;
@@ -574,8 +564,8 @@ void SplitBf16Product::mlp(const SplitBf16Product&, const float*, const SplitBf1
 // save. Level 2 (196 rows) 0.82-1.01x and level 3 (49 rows) 0.71-0.80x: their weights come from
 // memory on every forward, and their parts are 1.5x float32's bytes (level 2 with the threads
 // splitting the rows instead: 0.99-1.04x per product, 0.94-0.96x per forward). Whole forwards,
-// alternating with the float32 kernels: 1.026-1.042x. Products that small weights keep in L2
-// (level 1's Fusion.down and Up) still take it; the MLPs go through mlp().
+// alternating with the float32 kernels: 1.026-1.042x. Products whose small weights stay in L2
+// still take it (RevCol-T's level 1 Fusion.down at 224 x 224); the MLPs go through mlp().
 //
 // The MLP in one pass (mlp()): over 256 rows the threads take row blocks and each reads all of both
 // weight matrices for every block, which pays while their parts stay in L2 (RevCol-T's levels 0 and 1:

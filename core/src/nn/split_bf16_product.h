@@ -23,7 +23,7 @@ class SplitBf16Product {
   static bool available();
   // Where a single product is faster than on the float32 kernels (measured, see the .cpp): over 256
   // rows, at least 128 outputs and weights whose parts stay in L2 (up to 128 Ki values: RevCol-T's
-  // Fusion.down and Up products of levels 0 and 1 at 224 x 224; its MLPs go through mlp()).
+  // level 1 Fusion.down at 224 x 224; its MLPs go through mlp()).
   static bool worthIt(int64_t rows, int64_t inputs, int64_t outputs);
 
   explicit SplitBf16Product(const at::Tensor& wt);  // K x N float32 (inputs x outputs)
