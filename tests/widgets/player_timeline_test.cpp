@@ -4,6 +4,8 @@
 #include <QDir>
 #include <QSet>
 #include <QSignalSpy>
+#include <QSlider>
+#include <QLayout>
 
 #include "revcol_widgets/error_plot.h"
 #include "revcol_widgets/overlay_controls.h"
@@ -96,4 +98,27 @@ TEST(OverlayControls, HiddenClassesStayHiddenAcrossFramesUntilTickedAgain) {
   EXPECT_TRUE(controls.classShown(3));
   controls.setScoreThreshold(0.55);
   EXPECT_DOUBLE_EQ(controls.scoreThreshold(), 0.55);
+}
+
+TEST(PlayerBar, TheSliderKeepsItsRoomAtEveryWidth) {
+  PlayerBar bar;
+  bar.setSequence(123456, 25.0);
+  bar.setPosition(123455);
+  const QString full = bar.positionText();
+  EXPECT_EQ(full, "frame 123456 / 123456, 4938.20 s");
+  EXPECT_LE(bar.minimumSizeHint().width(), 420);
+  auto* slider = bar.findChild<QSlider*>();
+  ASSERT_NE(slider, nullptr);
+  bar.resize(bar.minimumSizeHint().width(), bar.sizeHint().height());
+  bar.show();
+  bar.layout()->activate();
+  EXPECT_GE(slider->width(), 120);
+  const int narrow = slider->width();
+  bar.resize(1000, bar.height());
+  bar.layout()->activate();
+  EXPECT_GT(slider->width(), narrow + 300);  // the slider takes the extra width
+  EXPECT_EQ(bar.positionText(), full);       // elided on screen, whole in the text
+  bool tooltip = false;
+  for (QWidget* w : bar.findChildren<QWidget*>()) tooltip |= w->toolTip() == full;
+  EXPECT_TRUE(tooltip) << "the full position text is some child's tooltip";
 }

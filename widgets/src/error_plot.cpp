@@ -8,6 +8,7 @@
 #include <qcustomplot.h>
 
 #include "plot_hover.h"
+#include "plot_layout.h"
 
 namespace revcol::widgets {
 
@@ -23,11 +24,12 @@ ErrorPlot::ErrorPlot(QWidget* parent) : QWidget(parent) {
   QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
   ticker->setTickStep(1.0);
   plot_->xAxis->setTicker(ticker);
-  plot_->legend->setVisible(true);
-  plot_->legend->setFont(QFont(font().family(), 8));
+  placeLegendBelow(plot_);
   plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  // An explicit minimum: QCustomPlot's own minimum grows with the legend and would widen a dock.
+  plot_->setMinimumSize(160, 180);
   layout->addWidget(plot_);
-  setMinimumHeight(160);
+  setMinimumHeight(180);
   plot_->setMouseTracking(true);
   connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
     const QString text = valueTextAt(plot_->mapTo(this, event->position().toPoint()));
@@ -61,15 +63,52 @@ void ErrorPlot::setSeries(const QVector<PlotSeries>& series, const QString& y_la
     g->setData(s.x, floored(s.y, floor_value), true);
     for (double x : s.x) xmax = std::max(xmax, x);
   }
-  plot_->xAxis->setRange(-0.5, xmax + 0.5);
+  if (fixed_x_)
+    plot_->xAxis->setRange(x_lo_, x_hi_);
+  else
+    plot_->xAxis->setRange(-0.5, xmax + 0.5);
   plot_->yAxis->setRange(floor_value, hi * 10.0);
+  fitLegendColumns(plot_, width());
   plot_->replot();
 }
 
 int ErrorPlot::seriesCount() const { return plot_->graphCount(); }
 
-QImage ErrorPlot::render(int width, int height) { return plot_->toPixmap(width, height).toImage(); }
+void ErrorPlot::setXRange(double lo, double hi) {
+  fixed_x_ = true;
+  x_lo_ = lo;
+  x_hi_ = hi;
+  plot_->xAxis->setRange(lo, hi);
+  plot_->replot();
+}
 
-bool ErrorPlot::savePng(const QString& path, int width, int height) { return plot_->savePng(path, width, height); }
+QPair<double, double> ErrorPlot::xRange() const { return {plot_->xAxis->range().lower, plot_->xAxis->range().upper}; }
+
+void ErrorPlot::setTitle(const QString& title) {
+  setPlotTitle(plot_, title_, title);
+  plot_->replot();
+}
+
+bool ErrorPlot::legendOutsideData() const { return legendOutsideAxisRect(plot_, width(), height()); }
+
+void ErrorPlot::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  fitLegendColumns(plot_, width());
+}
+
+// Exports wrap the legend for their own width, then the window's wrap comes back.
+QImage ErrorPlot::render(int width, int height) {
+  fitLegendColumns(plot_, width);
+  const QImage image = plot_->toPixmap(width, height).toImage();
+  fitLegendColumns(plot_, this->width());
+  return image;
+}
+
+bool ErrorPlot::savePng(const QString& path, int width, int height) {
+  fitLegendColumns(plot_, width);
+  const bool ok = plot_->savePng(path, width, height);
+  fitLegendColumns(plot_, this->width());
+  return ok;
+}
 
 }  // namespace revcol::widgets

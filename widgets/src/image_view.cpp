@@ -3,12 +3,15 @@
 #include <QPainter>
 
 #include <QGraphicsPixmapItem>
+#include <QGraphicsRectItem>
 #include <QGraphicsScene>
 #include <QMouseEvent>
 #include <QScrollBar>
 #include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
+
+#include "box_annotations.h"
 
 namespace revcol::widgets {
 
@@ -44,13 +47,40 @@ void ImageView::setOverlay(const QImage& overlay, double opacity) {
 
 void ImageView::clearOverlay() { overlay_->setVisible(false); }
 
+void ImageView::setAnnotations(const QVector<BoxAnnotation>& boxes) {
+  for (QGraphicsItem* item : annotation_items_) {
+    scene()->removeItem(item);
+    delete item;
+  }
+  annotation_items_.clear();
+  annotations_ = boxes;
+  for (const BoxAnnotation& a : boxes) {
+    const QRectF box = a.box.normalized();
+    QPen pen(a.color, 2, a.dashed ? Qt::DashLine : Qt::SolidLine);
+    pen.setCosmetic(true);  // 2 screen pixels at every zoom
+    auto* rect = scene()->addRect(box, pen);
+    rect->setZValue(2);
+    annotation_items_.append(rect);
+    if (a.text.isEmpty()) continue;
+    // Above the box, or inside it when the box touches the image's top edge.
+    auto* label = new BoxLabelItem(a.text, a.color, font(), box.top() < 1);
+    label->setPos(box.topLeft());
+    label->setZValue(3);
+    scene()->addItem(label);
+    annotation_items_.append(label);
+  }
+}
+
 QImage ImageView::composedImage() const {
   QImage out = image_.convertToFormat(QImage::Format_RGB32);
-  if (overlay_->isVisible() && !out.isNull()) {
-    QPainter painter(&out);
+  if (out.isNull()) return out;
+  QPainter painter(&out);
+  if (overlay_->isVisible()) {
     painter.setOpacity(overlay_->opacity());
     painter.drawPixmap(0, 0, overlay_->pixmap());
+    painter.setOpacity(1.0);
   }
+  paintAnnotations(painter, annotations_, out.size());
   return out;
 }
 

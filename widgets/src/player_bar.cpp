@@ -1,12 +1,13 @@
 #include "revcol_widgets/player_bar.h"
 
 #include <QHBoxLayout>
-#include <QLabel>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QStyle>
 #include <QToolButton>
 #include <algorithm>
+
+#include "elided_label.h"
 
 namespace revcol::widgets {
 
@@ -27,10 +28,11 @@ PlayerBar::PlayerBar(QWidget* parent) : QWidget(parent) {
   next_ = button(QStyle::SP_MediaSeekForward, "Next frame (Right)");
   last_ = button(QStyle::SP_MediaSkipForward, "Last frame (End)");
   slider_ = new QSlider(Qt::Horizontal, this);
-  slider_->setTracking(false);  // one request when the handle is released, not one per pixel
+  slider_->setTracking(false);    // one request when the handle is released, not one per pixel
+  slider_->setMinimumWidth(120);  // still scrubbable when the window is narrow
+  slider_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
   layout->addWidget(slider_, 1);
-  label_ = new QLabel(this);
-  label_->setMinimumWidth(170);
+  label_ = new ElidedLabel(this);
   layout->addWidget(label_);
   connect(first_, &QToolButton::clicked, this, [this]() { emit frameRequested(0); });
   connect(last_, &QToolButton::clicked, this, [this]() { emit frameRequested(frames_ - 1); });
@@ -55,6 +57,10 @@ void PlayerBar::setSequence(int frames, double fps) {
   slider_->setRange(0, std::max(0, frames - 1));
   slider_->setValue(0);
   setPlaying(false);
+  // Room for the longest text this sequence shows, when the bar has it to give.
+  QString widest = frames > 0 ? QString("frame %1 / %1").arg(frames) : QString("live, frame 00000");
+  if (frames > 0 && fps > 0) widest += QString(", %1 s").arg(frames / fps, 0, 'f', 2);
+  label_->setReserve(widest);
   updateLabel();
 }
 
@@ -88,7 +94,7 @@ void PlayerBar::updateLabel() {
   if (frames_ < 0) {
     label_->setText(QString("live, frame %1").arg(position_));
   } else if (frames_ == 0) {
-    label_->clear();
+    label_->setText({});
   } else {
     QString text = QString("frame %1 / %2").arg(position_ + 1).arg(frames_);
     if (fps_ > 0) text += QString(", %1 s").arg(position_ / fps_, 0, 'f', 2);

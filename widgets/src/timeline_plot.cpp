@@ -7,6 +7,7 @@
 #include <qcustomplot.h>
 
 #include "plot_hover.h"
+#include "plot_layout.h"
 
 namespace revcol::widgets {
 
@@ -24,18 +25,18 @@ TimelinePlot::TimelinePlot(QWidget* parent) : QWidget(parent) {
   plot_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
   plot_->yAxis->setNumberFormat("eb");
   plot_->yAxis->setNumberPrecision(0);
-  plot_->yAxis->setLabel("step reconstruction error (rel. L2)");
-  plot_->yAxis2->setVisible(true);
+  plot_->yAxis->setLabel("step error (rel. L2)");  // short: it must fit 140 px of height
   plot_->yAxis2->setRange(0, 1.05);
-  plot_->yAxis2->setLabel("top-1 confidence");
-  plot_->legend->setVisible(true);
-  plot_->legend->setFont(QFont(font().family(), 8));
+  placeLegendBelow(plot_);
   cursor_ = new QCPItemStraightLine(plot_);
   cursor_->setPen(QPen(QColor(0, 0, 0, 110), 1.0, Qt::DashLine));
   cursor_->point1->setCoords(0, 0);
   cursor_->point2->setCoords(0, 1);
+  // An explicit minimum: QCustomPlot's own minimum grows with the legend and would widen a dock.
+  plot_->setMinimumSize(160, 140);
   layout->addWidget(plot_);
   setMinimumHeight(140);
+  setConfidenceAxis(confidence_label_);
   connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
     const double x = plot_->xAxis->pixelToCoord(event->position().x());
     const int frame = int(std::lround(x));
@@ -53,11 +54,15 @@ TimelinePlot::TimelinePlot(QWidget* parent) : QWidget(parent) {
 void TimelinePlot::setSeries(const QVector<PlotSeries>& errors, const PlotSeries& confidence, int frames) {
   errors_ = errors;
   confidence_ = confidence;
+  frames_ = frames;
+  rebuildGraphs();
+}
+
+void TimelinePlot::rebuildGraphs() {
   plot_->clearGraphs();
-  const LogAxisRange range = logAxisRange(errors, 1e-9);
+  const LogAxisRange range = logAxisRange(errors_, 1e-9);
   floor_value_ = range.floor;
-  const double hi = range.hi;
-  for (const PlotSeries& s : errors) {
+  for (const PlotSeries& s : errors_) {
     QCPGraph* g = plot_->addGraph(plot_->xAxis, plot_->yAxis);
     g->setName(s.name);
     QPen pen(s.color.isValid() ? s.color : QColor(Qt::black), 1.4);
@@ -65,18 +70,29 @@ void TimelinePlot::setSeries(const QVector<PlotSeries>& errors, const PlotSeries
     g->setPen(pen);
     g->setData(s.x, floored(s.y, floor_value_), true);
   }
-  if (!confidence.x.isEmpty()) {
+  if (!confidence_.x.isEmpty() && confidenceAxisVisible()) {
     QCPGraph* g = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
-    g->setName(confidence.name);
-    g->setPen(QPen(confidence.color.isValid() ? confidence.color : QColor(Qt::black), 2.0));
-    g->setData(confidence.x, confidence.y, true);
+    g->setName(confidence_.name);
+    g->setPen(QPen(confidence_.color.isValid() ? confidence_.color : QColor(Qt::black), 2.0));
+    g->setData(confidence_.x, confidence_.y, true);
   }
-  plot_->xAxis->setRange(-0.5, std::max(1, frames) - 0.5);
-  plot_->yAxis->setRange(floor_value_, hi * 10.0);
+  plot_->xAxis->setRange(-0.5, std::max(1, frames_) - 0.5);
+  plot_->yAxis->setRange(floor_value_, range.hi * 10.0);
+  fitLegendColumns(plot_, width());
   plot_->replot();
 }
 
+void TimelinePlot::setConfidenceAxis(const QString& label) {
+  confidence_label_ = label;
+  plot_->yAxis2->setVisible(!label.isEmpty());
+  plot_->yAxis2->setLabel(label);
+  rebuildGraphs();
+}
+
+bool TimelinePlot::confidenceAxisVisible() const { return plot_->yAxis2->visible(); }
+
 void TimelinePlot::setCurrentFrame(int frame) {
+  current_frame_ = frame;
   cursor_->point1->setCoords(frame, 0);
   cursor_->point2->setCoords(frame, 1);
   plot_->replot();
@@ -84,15 +100,34 @@ void TimelinePlot::setCurrentFrame(int frame) {
 
 int TimelinePlot::graphCount() const { return plot_->graphCount(); }
 
+bool TimelinePlot::legendOutsideData() const { return legendOutsideAxisRect(plot_, width(), height()); }
+
 QString TimelinePlot::valueTextAt(const QPoint& widget_pos) const {
   const QPoint p = plot_->mapFrom(this, widget_pos);
   QString text = nearestPointText(plot_, plot_->yAxis, errors_, p, "frame", floor_value_);
-  if (text.isEmpty()) text = nearestPointText(plot_, plot_->yAxis2, {confidence_}, p, "frame", 0);
+  if (text.isEmpty() && confidenceAxisVisible())
+    text = nearestPointText(plot_, plot_->yAxis2, {confidence_}, p, "frame", 0);
   return text;
 }
 
-QImage TimelinePlot::render(int width, int height) { return plot_->toPixmap(width, height).toImage(); }
+void TimelinePlot::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  fitLegendColumns(plot_, width());
+}
 
-bool TimelinePlot::savePng(const QString& path, int width, int height) { return plot_->savePng(path, width, height); }
+// Exports wrap the legend for their own width, then the window's wrap comes back.
+QImage TimelinePlot::render(int width, int height) {
+  fitLegendColumns(plot_, width);
+  const QImage image = plot_->toPixmap(width, height).toImage();
+  fitLegendColumns(plot_, this->width());
+  return image;
+}
+
+bool TimelinePlot::savePng(const QString& path, int width, int height) {
+  fitLegendColumns(plot_, width);
+  const bool ok = plot_->savePng(path, width, height);
+  fitLegendColumns(plot_, this->width());
+  return ok;
+}
 
 }  // namespace revcol::widgets

@@ -1,6 +1,8 @@
 #pragma once
 // A small annotated heat map: rows x columns of values in [0, 1], each cell coloured (viridis) and
 // labelled with its value; NaN cells are grey and read "n/a". Used for CKA (levels x columns).
+// A colour bar under the map gives the scale (0 .. 1, viridis).
+#include <QImage>
 #include <QString>
 #include <QStringList>
 #include <QVector>
@@ -23,12 +25,19 @@ class HeatmapView : public QWidget {
   // The text drawn in a cell ("0.83" or "n/a").
   QString cellText(int row, int column) const;
 
-  QSize sizeHint() const override { return {360, 220}; }
+  // The view as an image of width x height on the window background (exports).
+  QImage render(int width, int height) const;
+  void setScaleLabel(const QString& label);  // the colour bar's label, default "CKA"
+
+  QSize sizeHint() const override { return {360, 250}; }
 
  protected:
   void paintEvent(QPaintEvent* event) override;
 
  private:
+  void paint(QPainter& p, const QSize& area) const;
+
+  QString scale_label_ = "CKA";
   QString title_;
   QString message_;
   QStringList row_labels_, column_labels_;

@@ -1,14 +1,29 @@
 #pragma once
 // A zoomable, pannable view of one image with a pixel readout. Several views can share one
 // ViewSync so that zoom and pan move together (the input beside a large feature map).
+#include <QColor>
 #include <QGraphicsView>
 #include <QImage>
+#include <QList>
 #include <QPointF>
+#include <QRectF>
+#include <QString>
+#include <QVector>
 #include <functional>
 
+class QGraphicsItem;
 class QGraphicsPixmapItem;
 
 namespace revcol::widgets {
+
+// A labelled box over the image (a detection): drawn as scene items so the outline stays 2 px and
+// the label stays at the window's font size whatever the zoom.
+struct BoxAnnotation {
+  QRectF box;  // image pixels: x1 y1 x2 y2 as a rectangle
+  QColor color;
+  QString text;  // "" draws no label
+  bool dashed = false;
+};
 
 class ImageView : public QGraphicsView {
   Q_OBJECT
@@ -21,7 +36,12 @@ class ImageView : public QGraphicsView {
   // Extra layers drawn over the image in image coordinates (boxes, masks, label maps).
   void setOverlay(const QImage& overlay, double opacity);
   void clearOverlay();
-  // The image with the overlay (when shown) blended in, at the image's own resolution.
+  // Replaces the boxes (empty clears them); they stay across setImage until replaced.
+  void setAnnotations(const QVector<BoxAnnotation>& boxes);
+  int annotationCount() const { return int(annotations_.size()); }
+  const QVector<BoxAnnotation>& annotations() const { return annotations_; }
+  // The image with the overlay (when shown) blended in and the boxes drawn, at the image's own
+  // resolution; labels in a font of max(12, height / 30) px so an exported image reads.
   QImage composedImage() const;
 
   double zoom() const;
@@ -51,6 +71,8 @@ class ImageView : public QGraphicsView {
   QImage image_;
   QGraphicsPixmapItem* pixmap_ = nullptr;
   QGraphicsPixmapItem* overlay_ = nullptr;
+  QVector<BoxAnnotation> annotations_;
+  QList<QGraphicsItem*> annotation_items_;
   bool fit_ = true;
   bool syncing_ = false;
 };

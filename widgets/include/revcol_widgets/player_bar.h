@@ -3,13 +3,15 @@
 // previous / play-pause / next / last, a scrub slider and "frame i / n, t s". A live source has
 // no timeline: only play-pause is enabled. The bar only asks; the owner decides what is shown and
 // reports it back with setPosition() (so a request that fails leaves the bar where it was).
+// At any width the slider keeps room to scrub: the position text gives way (elided) first.
 #include <QWidget>
 
-class QLabel;
 class QSlider;
 class QToolButton;
 
 namespace revcol::widgets {
+
+class ElidedLabel;
 
 class PlayerBar : public QWidget {
   Q_OBJECT
@@ -23,7 +25,7 @@ class PlayerBar : public QWidget {
   int position() const { return position_; }
   int frames() const { return frames_; }
   bool playing() const { return playing_; }
-  QString positionText() const;
+  QString positionText() const;  // the full text (the bar may show it elided)
 
  public slots:
   void stepBy(int delta);  // asks for position + delta, clamped to the sequence
@@ -42,7 +44,7 @@ class PlayerBar : public QWidget {
   bool playing_ = false;
   QToolButton *first_, *previous_, *play_, *next_, *last_;
   QSlider* slider_ = nullptr;
-  QLabel* label_ = nullptr;
+  ElidedLabel* label_ = nullptr;
 };
 
 }  // namespace revcol::widgets
