@@ -17,6 +17,7 @@
 #include "revcol/error.h"
 #include "revcol/feature_view.h"
 #include "revcol/image_io.h"
+#include "revcol/level_name.h"
 #include "revcol/npy.h"
 
 namespace fs = std::filesystem;
@@ -57,7 +58,8 @@ AnalysisOptions analysisOptionsFrom(const Arguments& args) {
   return o;
 }
 
-std::string levelName(int column, int level) {
+// File stems keep the numeric level ("col2_level1"): scripts glob them; the JSON carries levelName().
+std::string levelStem(int column, int level) {
   return "col" + std::to_string(column) + "_level" + std::to_string(level);
 }
 
@@ -98,11 +100,11 @@ int runAnalyze(const std::vector<std::string>& argv) {
     for (const FloatArray& m : maps) ptrs.push_back(&m);
     const ValueRange range = percentileRange(ptrs, 1, 99);
     for (int c = 0; c < columns; ++c) {
-      const fs::path png = out / "features" / (levelName(c, l) + ".png");
+      const fs::path png = out / "features" / (levelStem(c, l) + ".png");
       saveImageAtomic(png.string(), upscaleNearest(colorizeMap(maps[size_t(c)], range.lo, range.hi, colormap), 224));
       written(png);
       if (args.flag("--raw")) {
-        const fs::path npy = out / "raw" / (levelName(c, l) + ".npy");
+        const fs::path npy = out / "raw" / (levelStem(c, l) + ".npy");
         saveNpy(npy.string(), result.columns[size_t(c)].levels[size_t(l)]);
         written(npy);
       }
@@ -116,7 +118,7 @@ int runAnalyze(const std::vector<std::string>& argv) {
         const FloatArray& map = c.levels[size_t(l)].map;
         if (map.empty()) continue;
         const ValueRange range = percentileRange({&map}, 0, 100);
-        const fs::path png = out / "errors" / (tag + "_" + levelName(c.target, l) + ".png");
+        const fs::path png = out / "errors" / (tag + "_" + levelStem(c.target, l) + ".png");
         saveImageAtomic(png.string(), upscaleNearest(colorizeMap(map, 0.f, range.hi, ColormapId::Magma), 224));
         written(png);
       }
@@ -149,12 +151,19 @@ int runAnalyze(const std::vector<std::string>& argv) {
   nlohmann::json alphas = nlohmann::json::array();
   for (const ColumnAnalysis& c : result.columns) {
     nlohmann::json levels = nlohmann::json::array();
-    for (int l = 0; l < 4; ++l) levels.push_back(toJson(c.alphas[size_t(l)]));
+    for (int l = 0; l < 4; ++l) {
+      nlohmann::json a = toJson(c.alphas[size_t(l)]);
+      a["level"] = l;
+      a["level_name"] = levelName(l);
+      levels.push_back(a);
+    }
     alphas.push_back({{"column", c.column}, {"levels", levels}});
   }
   nlohmann::json feature_shapes = nlohmann::json::array();
   if (!result.columns.empty())
     for (int l = 0; l < 4; ++l) feature_shapes.push_back(result.columns[0].levels[size_t(l)].shape);
+  nlohmann::json level_names = nlohmann::json::array();  // feature_shapes[l] is levelName(l)
+  for (int l = 0; l < 4; ++l) level_names.push_back(levelName(l));
 
   // "mode" is the name under its first key, kept for scripts that read it.
   nlohmann::json preprocess = toJson(prep.preprocess, prep.name);
@@ -165,6 +174,7 @@ int runAnalyze(const std::vector<std::string>& argv) {
       {"model", toJson(model.info())},
       {"preprocess", preprocess},
       {"feature_shapes", feature_shapes},
+      {"level_name", level_names},
       {"heads", heads},
       {"reconstruction", reconstructions},
       {"alphas", alphas},

@@ -44,8 +44,7 @@ float parseThreshold(const std::string& text) {
 int runDetect(const std::vector<std::string>& argv) {
   Arguments args(argv, {"--checkpoint", "--scale", "--score-thr", "--out", "--device", "--weights", "--threads"},
                  {"--raw", "--bf16"});
-  if (args.positional().empty())
-    throw Error(usageLine("detect"));
+  if (args.positional().empty()) throw Error(usageLine("detect"));
   DetectOptions options;
   parseScale(args.value("--scale", "1333,800"), options);
   options.score_thr = parseThreshold(args.value("--score-thr", "0.05"));
@@ -62,7 +61,7 @@ int runDetect(const std::vector<std::string>& argv) {
     DetectResult r = detector.detect(rgb, options);
     const std::string stem = fs::path(input).stem().string();
     writeFileAtomic((out / (stem + ".json")).string(), detectionsToCocoJson(r.objects));
-    saveImageAtomic((out / (stem + "_overlay.png")).string(), drawDetections(rgb, r.objects));
+    saveImageAtomic((out / (stem + "_overlay.png")).string(), drawDetections(rgb, r.objects, detector.palette()));
     if (options.raw)
       for (const auto& [name, array] : r.raw)
         if (!array.shape.empty() && array.numel() > 0)

@@ -77,6 +77,12 @@ TEST(Cli, AnalyzeWritesSummaryPngsAndRawArrays) {
   EXPECT_EQ(s["reconstruction"].size(), 4u);
   for (auto& rec : s["reconstruction"]) EXPECT_EQ(rec["columns"].size(), 3u);
   EXPECT_EQ(s["alphas"].size(), 4u);
+  // Numeric levels stay (scripts read them); the names are the ones the studio shows.
+  EXPECT_EQ(s["level_name"], nlohmann::json({"c0 (1/4)", "c1 (1/8)", "c2 (1/16)", "c3 (1/32)"}));
+  EXPECT_EQ(s["alphas"][1]["levels"][3]["level"], 3);
+  EXPECT_EQ(s["alphas"][1]["levels"][3]["level_name"], "c3 (1/32)");
+  EXPECT_EQ(s["reconstruction"][0]["columns"][0]["levels"][1]["level"], 1);
+  EXPECT_EQ(s["reconstruction"][0]["columns"][0]["levels"][1]["level_name"], "c1 (1/8)");
   for (int c = 0; c < 4; ++c)
     for (int l = 0; l < 4; ++l) {
       const std::string name = "col" + std::to_string(c) + "_level" + std::to_string(l);

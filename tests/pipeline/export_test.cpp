@@ -166,6 +166,10 @@ TEST(Export, VideoWritesEveryFrameFigureSidecarRecordCsvAndMp4) {
   EXPECT_EQ(side["colormap"], "viridis");
   EXPECT_EQ(side["column"], json({0, 1, 2, 3}));
   EXPECT_EQ(side["level"], json({0, 1, 2, 3}));
+  EXPECT_EQ(side["level_name"], json({"c0 (1/4)", "c1 (1/8)", "c2 (1/16)", "c3 (1/32)"}));
+  const json frame = readJson(clip / "frames" / "f000003.json");
+  EXPECT_EQ(frame["reconstruction"]["columns"][0]["levels"][2]["level"], 2);
+  EXPECT_EQ(frame["reconstruction"]["columns"][0]["levels"][2]["level_name"], "c2 (1/16)");
 
   const json m = readJson(out / "manifest.json");
   EXPECT_TRUE(m["complete"].get<bool>());

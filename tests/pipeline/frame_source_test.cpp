@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <random>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "revcol/feature_grid_image.h"
 #include "revcol/frame_pipeline.h"
 #include "revcol/frame_source.h"
+#include "revcol/level_name.h"
 
 namespace fs = std::filesystem;
 using namespace revcol;
@@ -184,8 +186,20 @@ TEST(FeatureGridImage, GridHasOneCellPerLevelAndColumnAndOverlayKeepsTheFrame) {
   style.cell = 32;
   const cv::Mat grid = renderFeatureGrid(cols, style);
   EXPECT_EQ(grid.type(), CV_8UC3);
-  EXPECT_EQ(grid.cols, 64 + 3 * (32 + 2));
+  // The left margin holds the row labels, levelName(l) ("c3 (1/32)"), with 6 pixels either side.
+  int widest = 0, baseline = 0;
+  for (int l = 0; l < 4; ++l)
+    widest = std::max(widest, cv::getTextSize(levelName(l), cv::FONT_HERSHEY_SIMPLEX, 0.4, 1, &baseline).width);
+  const int margin = grid.cols - 3 * (32 + 2);
+  EXPECT_GE(margin, widest + 12);
+  EXPECT_GE(margin, 64);
   EXPECT_EQ(grid.rows, 22 + 4 * (32 + 2));
+  // Row labels are drawn (light text on the dark margin) and end before the first cell.
+  const cv::Mat margin_px = grid(cv::Rect(0, 22, margin, grid.rows - 22));
+  cv::Mat gray;
+  cv::cvtColor(margin_px, gray, cv::COLOR_RGB2GRAY);
+  EXPECT_GT(cv::countNonZero(gray > 128), 20);
+  EXPECT_EQ(cv::countNonZero(gray(cv::Rect(margin - 4, 0, 4, gray.rows)) > 128), 0);
   EXPECT_THROW(renderFeatureGrid({}, style), Error);
 
   HeadOutput head;

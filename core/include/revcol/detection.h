@@ -49,6 +49,7 @@ struct DetectionModelInfo {
   std::vector<std::array<float, 4>> target_stds;  // per stage
   std::string stds_source;                        // "config" (meta.config) or "mmdet defaults"
   std::vector<std::string> class_names;           // meta.CLASSES, else empty
+  std::vector<std::array<uint8_t, 3>> palette;    // meta.PALETTE (RGB per class), else empty
   int64_t parameter_count = 0;
   std::string device;
   std::string cpu_path;  // the backbone's: "fast fp32", "fast bf16" or "plain" (ModelInfo::cpu_path); "" on CUDA

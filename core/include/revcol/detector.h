@@ -5,6 +5,7 @@
 //
 // Threading: a Detector is not thread-safe; one worker thread owns it.
 #include <revcol/detection.h>
+#include <revcol/palette.h>
 
 #include <opencv2/core.hpp>
 
@@ -32,7 +33,7 @@ struct DetectOptions {
   int scale_long = 1333;  // test scale (1333, 800) of the released configs
   int scale_short = 800;
   float score_thr = 0.05f;
-  bool raw = false;  // keep the intermediate tensors (DetectResult::raw)
+  bool raw = false;   // keep the intermediate tensors (DetectResult::raw)
   Ablation ablation;  // an intervention on the backbone (none by default)
 };
 
@@ -61,6 +62,10 @@ class Detector {
   const DetectionModelInfo& info() const { return model_.info(); }
   // meta.CLASSES when present, else the 80 COCO names for 80 classes, else "class N".
   const std::vector<std::string>& classNames() const { return names_; }
+  // RGB per class: meta.PALETTE when it has one colour per class, else defaultPalette(classNames())
+  // (mmdet's COCO palette for COCO's names, else qualitative). What drawDetections() and the
+  // studio's boxes are coloured with.
+  const std::vector<Rgb>& palette() const { return palette_; }
 
   DetectResult detect(const cv::Mat& rgb, const DetectOptions& options = {});
 
@@ -70,6 +75,7 @@ class Detector {
  private:
   DetectionModel model_;
   std::vector<std::string> names_;
+  std::vector<Rgb> palette_;
 };
 
 // COCO run-length encoding of a binary mask (non-zero = 1): column-major runs, starting with a run
@@ -88,10 +94,20 @@ CocoRle cocoRleFromString(const std::string& counts, int height, int width);
 // "segmentation": {"size": [h, w], "counts": "..."}}, ...] (segmentation only with masks).
 std::string detectionsToCocoJson(const std::vector<DetectedObject>& objects);
 
-// The colour drawDetections() gives a class (RGB), for legends drawn elsewhere.
+// The colour of class `label` when no palette is at hand: qualitativeColor(label), which is what
+// defaultPalette() gives unnamed classes. Prefer classColor(detector.palette(), label).
 std::array<uint8_t, 3> detectionClassColor(int label);
 
-// Translucent masks, boxes and "name score" labels over the RGB image (8-bit RGB result).
+// Translucent masks, boxes and "name score" labels over the RGB image (8-bit RGB result), each
+// object in classColor(palette, label). Label text is at least 12 pixels or 1/30 of the image's
+// shorter side high, whichever is larger, so it stays legible on small and large images alike.
+cv::Mat drawDetections(const cv::Mat& rgb, const std::vector<DetectedObject>& objects, const std::vector<Rgb>& palette,
+                       double mask_alpha = 0.45);
+// Only the translucent masks (no boxes, no text): for views that draw boxes and labels themselves
+// at screen size.
+cv::Mat drawDetectionMasks(const cv::Mat& rgb, const std::vector<DetectedObject>& objects,
+                           const std::vector<Rgb>& palette, double mask_alpha = 0.45);
+// As above in detectionClassColor() colours: for callers that have no palette yet.
 cv::Mat drawDetections(const cv::Mat& rgb, const std::vector<DetectedObject>& objects, double mask_alpha = 0.45);
 
 }  // namespace revcol

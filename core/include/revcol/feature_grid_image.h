@@ -24,7 +24,7 @@ struct FeatureGridStyle {
 };
 
 // Rows: levels 0..3 (top to bottom); columns: the network's columns 0..N-1 (left to right), with
-// "level l" / "column k" labels in the margins. 8-bit RGB. Throws revcol::Error without features.
+// levelName(l) ("c0 (1/4)") / "col k" labels in the margins. 8-bit RGB. Throws revcol::Error without features.
 cv::Mat renderFeatureGrid(const std::vector<ColumnAnalysis>& columns, const FeatureGridStyle& style);
 
 // Rows: levels 0..3; columns: the recovered columns 0..N-2 of one reconstruction; each cell the

@@ -92,7 +92,8 @@ class Segmenter {
   SegmentSettings defaults() const;
   SegmentSettings resolve(const SegmentOptions& options) const;
   // meta.CLASSES of the checkpoint, else ADE20K's 150 names when there are 150 classes, else
-  // "class N". The palette: ADE20K's for 150 classes, else a fixed pseudo-random one.
+  // "class N". The palette: the checkpoint's meta.PALETTE when it has one colour per class, else
+  // defaultPalette(classNames()) (revcol/palette.h: ADE20K's for ADE20K's names, else qualitative).
   const std::vector<std::string>& classNames() const;
   const std::vector<std::array<uint8_t, 3>>& palette() const;  // RGB
 

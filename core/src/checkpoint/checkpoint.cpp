@@ -75,6 +75,27 @@ std::vector<NamedTensor> stateDictTensors(const Value& sd, const std::string& so
   return out;
 }
 
+bool isSequence(const Value& v) { return v.kind == Kind::Tuple || v.kind == Kind::List; }
+
+// meta.PALETTE as mmseg / mmdet store it: a list or tuple of [R, G, B] lists or tuples of ints.
+// Anything else (numpy arrays, values outside 0..255) gives an empty palette: callers fall back to
+// a default one rather than refusing a checkpoint over how it wants to be drawn.
+std::vector<std::array<uint8_t, 3>> paletteOf(const Value* palette) {
+  std::vector<std::array<uint8_t, 3>> out;
+  if (!palette || !isSequence(*palette)) return out;
+  for (const Value* rgb : palette->items) {
+    if (!isSequence(*rgb) || rgb->items.size() != 3) return {};
+    std::array<uint8_t, 3> c{};
+    for (size_t k = 0; k < 3; ++k) {
+      const Value& v = *rgb->items[k];
+      if (!v.isInt() || v.integer < 0 || v.integer > 255) return {};
+      c[k] = uint8_t(v.integer);
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
 void readMeta(const Value& root, Checkpoint& ck) {
   const Value* meta = dictGet(root, "meta");
   if (!meta || !meta->isDict()) return;
@@ -86,6 +107,7 @@ void readMeta(const Value& root, Checkpoint& ck) {
     }
   }
   if (const Value* config = dictGet(*meta, "config"); config && config->isString()) ck.config_text = config->text;
+  ck.palette = paletteOf(dictGet(*meta, "PALETTE"));
 }
 
 // Each container is expanded once: that bounds the walk for shared and cyclic structures alike.

@@ -3,6 +3,8 @@
 // from the pickle. Knows nothing about RevCol: yields named tensors plus metadata.
 #include <torch/types.h>
 
+#include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,9 @@ struct Checkpoint {
   std::vector<std::string> top_level_keys;  // for 'revcol-cli info'
   std::vector<std::string> class_names;     // meta.CLASSES of mmdet/mmseg checkpoints, if any
   std::string config_text;                  // meta.config of mmdet/mmseg checkpoints, if any
+  // meta.PALETTE (RGB per class) of mmdet/mmseg checkpoints; empty when absent or not a list of
+  // [R, G, B] in 0..255 (a palette only colours drawings, so a strange one is not worth refusing the model).
+  std::vector<std::array<uint8_t, 3>> palette;
 };
 
 enum class TensorData {

@@ -159,6 +159,9 @@ Value* callAllowListed(const Value& f, const Value& args, Arena& arena) {
   // restore_type_tag(obj, "Dict[str, Tensor]"); the tag only restores a TorchScript type.
   if (f.isGlobal("torch.jit._pickle", "restore_type_tag") && args.items.size() == 2 && args.items[1]->isString())
     return args.items[0];
+  // ... and typed int lists as build_intlist([...]) (meta.PALETTE of libtorch-written checkpoints).
+  if (f.isGlobal("torch.jit._pickle", "build_intlist") && args.items.size() == 1 && args.items[0]->kind == Kind::List)
+    return args.items[0];
   if (f.isGlobal("_codecs", "encode")) return encodeLatin1(args, arena);
   if (f.isGlobal("torch", "Size") && args.items.size() == 1 && args.items[0]->isTuple()) return args.items[0];
   return nullptr;

@@ -123,8 +123,8 @@ struct DetectionModel::Impl {
   det::CascadeMaskRCNN net{nullptr};
   DetectionModelInfo info;
   torch::Device device = torch::kCPU;
-  int threads = 0;             // LoadOptions::threads, applied again before each call (per calling thread)
-  ModelInfo backbone_info;     // what RevColModel::load reports for the same checkpoint
+  int threads = 0;          // LoadOptions::threads, applied again before each call (per calling thread)
+  ModelInfo backbone_info;  // what RevColModel::load reports for the same checkpoint
 
   // After the weights are in place: the backbone's fast path on the CPU and its description
   // (`ck`: the file it came from; null for random weights).
@@ -255,6 +255,7 @@ DetectionModel DetectionModel::load(const std::string& path, const LoadOptions& 
   impl->net->eval();
   impl->prepareBackbone(options, &ck);
   impl->info.class_names = ck.class_names;
+  impl->info.palette = ck.palette;
   fillInfo(impl->info, *impl->net, impl->device);
   return DetectionModel(std::move(impl));
 }

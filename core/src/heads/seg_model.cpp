@@ -45,7 +45,7 @@ struct SegmentationNetwork::Impl {
   std::shared_ptr<FastRevColNet> fast;  // the backbone's CPU fast path; null: the plain modules
   UPerHead head{nullptr};
   torch::Device device{torch::kCPU};
-  int threads = 0;  // LoadOptions::threads, applied again before each call (per calling thread)
+  int threads = 0;          // LoadOptions::threads, applied again before each call (per calling thread)
   ModelInfo backbone_info;  // what RevColModel::load reports for the same checkpoint
 
   // mmseg EncoderDecoder.encode_decode: backbone, decode head, bilinear resize to the input size.
@@ -120,6 +120,7 @@ SegmentationNetwork SegmentationNetwork::load(const std::string& path, const Loa
   for (const auto& t : ck.state_dict)
     if (t.name.rfind("auxiliary_head.", 0) == 0) info.has_auxiliary_head = true;
   info.class_names = ck.class_names;
+  info.palette = ck.palette;
   info.config_text = ck.config_text;
   info.file = path;
   info.device = device;

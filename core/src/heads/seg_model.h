@@ -24,9 +24,10 @@ struct SegNetworkInfo {
   int64_t head_channels = 0;
   int64_t num_classes = 0;
   std::vector<int64_t> pool_scales;
-  bool has_auxiliary_head = false;       // loaded from the file but unused at inference
-  std::vector<std::string> class_names;  // meta.CLASSES, else empty
-  std::string config_text;               // meta.config, else empty
+  bool has_auxiliary_head = false;              // loaded from the file but unused at inference
+  std::vector<std::string> class_names;         // meta.CLASSES, else empty
+  std::vector<std::array<uint8_t, 3>> palette;  // meta.PALETTE (RGB), else empty
+  std::string config_text;                      // meta.config, else empty
   std::string file;
   std::string device;
   std::string cpu_path;  // the backbone's: "fast fp32", "fast bf16" or "plain"; "" on CUDA

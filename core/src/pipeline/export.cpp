@@ -21,6 +21,7 @@
 #include "revcol/error.h"
 #include "revcol/feature_grid_image.h"
 #include "revcol/image_io.h"
+#include "revcol/level_name.h"
 #include "revcol/npy.h"
 #include "revcol/result_json.h"
 #include "revcol/sha256.h"
@@ -424,6 +425,7 @@ class Exporter {
       json s = {{"head", last_head ? last_head->head : -1},
                 {"column", last_head ? json(last_head->column) : json(nullptr)},
                 {"level", nullptr},
+                {"level_name", nullptr},
                 {"top", last_head ? last_head->top.size() : 0},
                 {"reduction", nullptr},
                 {"normalization", nullptr},
@@ -432,15 +434,20 @@ class Exporter {
       if (video && o_.videos) it.overlay = img;
     }
     std::vector<int> all_columns, all_levels = {0, 1, 2, 3};
+    // Beside the numeric "level" (kept for scripts that read it): the names the figures' rows carry.
+    std::vector<std::string> all_level_names;
+    for (int l : all_levels) all_level_names.push_back(levelName(l));
     for (int c = 0; c < columns_; ++c) all_columns.push_back(c);
     if (o_.features) {
       FeatureGridStyle style;
       style.cell = o_.cell;
       style.colormap = o_.colormap;
       cv::Mat img = renderFeatureGrid(r.columns, style);
-      json s = {{"layout", "rows: levels 0-3 (top to bottom); columns: network columns (left to right)"},
+      json s = {{"layout",
+                 "rows: levels 0-3 = c0 (1/4) .. c3 (1/32) (top to bottom); columns: network columns (left to right)"},
                 {"column", all_columns},
                 {"level", all_levels},
+                {"level_name", all_level_names},
                 {"reduction", "mean_abs"},
                 {"normalization", "per level over all columns of this frame, 1st-99th percentile"},
                 {"colormap", colormapName(o_.colormap)},
@@ -452,15 +459,18 @@ class Exporter {
       cv::Mat img = renderErrorGrid(r.reconstructions[0], o_.cell, ColormapId::Magma);
       std::vector<int> targets;
       for (const ColumnReconstruction& c : r.reconstructions[0].columns) targets.push_back(c.target);
-      json s = {{"layout", "rows: levels 0-3; columns: column k's features recovered by inverting column k+1"},
-                {"column", targets},
-                {"level", all_levels},
-                {"reduction", "mean over channels of |c' - c|"},
-                {"normalization", "per level over all columns of this frame, 0 to maximum"},
-                {"colormap", "magma"},
-                {"precision", "fp32"},
-                {"mode", "step"},
-                {"cell_px", o_.cell}};
+      json s = {
+          {"layout",
+           "rows: levels 0-3 = c0 (1/4) .. c3 (1/32); columns: column k's features recovered by inverting column k+1"},
+          {"column", targets},
+          {"level", all_levels},
+          {"level_name", all_level_names},
+          {"reduction", "mean over channels of |c' - c|"},
+          {"normalization", "per level over all columns of this frame, 0 to maximum"},
+          {"colormap", "magma"},
+          {"precision", "fp32"},
+          {"mode", "step"},
+          {"cell_px", o_.cell}};
       figure("errors", img, s);
     }
     if (o_.raw) {
@@ -493,8 +503,10 @@ class Exporter {
       for (const ColumnReconstruction& c : r.reconstructions[0].columns) {
         json levels = json::array();
         for (int l = 0; l < 4; ++l)
-          levels.push_back(
-              {{"level", l}, {"rel_l2", c.levels[size_t(l)].rel_l2}, {"max_abs", c.levels[size_t(l)].max_abs}});
+          levels.push_back({{"level", l},
+                            {"level_name", levelName(l)},
+                            {"rel_l2", c.levels[size_t(l)].rel_l2},
+                            {"max_abs", c.levels[size_t(l)].max_abs}});
         cols.push_back({{"target", c.target}, {"levels", levels}});
       }
       record["reconstruction"] = {{"precision", "fp32"}, {"mode", "step"}, {"columns", cols}};

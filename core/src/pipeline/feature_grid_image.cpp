@@ -5,15 +5,29 @@
 #include <opencv2/imgproc.hpp>
 
 #include "revcol/error.h"
+#include "revcol/level_name.h"
 
 namespace revcol {
 namespace {
 
 const cv::Scalar kBackground(24, 24, 24);
 const cv::Scalar kText(230, 230, 230);
-constexpr int kLeftMargin = 64;
+constexpr double kRowLabelScale = 0.4;
 constexpr int kTopMargin = 22;
 constexpr int kGap = 2;
+
+// Wide enough for the widest row label ("c3 (1/32)" is about 70 pixels at scale 0.4) with 6 pixels
+// either side; never narrower than the 64 pixels the old "level l" labels had.
+int leftMargin() {
+  static const int margin = [] {
+    int widest = 0, baseline = 0;
+    for (int l = 0; l < 4; ++l)
+      widest =
+          std::max(widest, cv::getTextSize(levelName(l), cv::FONT_HERSHEY_SIMPLEX, kRowLabelScale, 1, &baseline).width);
+    return std::max(64, widest + 12);
+  }();
+  return margin;
+}
 
 struct Layout {
   int rows, cols, cell_w;
@@ -23,7 +37,7 @@ struct Layout {
     for (int r = 0; r < row; ++r) y += cell_h[size_t(r)] + kGap;
     return y;
   }
-  int x(int col) const { return kLeftMargin + col * (cell_w + kGap); }
+  int x(int col) const { return leftMargin() + col * (cell_w + kGap); }
   cv::Size size() const { return {x(cols), y(rows)}; }
 };
 
@@ -45,7 +59,7 @@ cv::Mat canvasFor(const Layout& layout, const char* column_word, int column_offs
     label(canvas, std::string(column_word) + " " + std::to_string(c + column_offset), {layout.x(c) + 2, kTopMargin - 7},
           scale);
   for (int r = 0; r < layout.rows; ++r)
-    label(canvas, "level " + std::to_string(r), {6, layout.y(r) + layout.cell_h[size_t(r)] / 2 + 4});
+    label(canvas, levelName(r), {6, layout.y(r) + layout.cell_h[size_t(r)] / 2 + 4}, kRowLabelScale);
   return canvas;
 }
 

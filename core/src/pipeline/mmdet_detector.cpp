@@ -21,6 +21,9 @@ Detector::Detector(DetectionModel model) : model_(std::move(model)) {
   if (int64_t(names_.size()) != info.num_classes)
     throw Error("class names: " + std::to_string(names_.size()) + " names for " + std::to_string(info.num_classes) +
                 " classes");
+  // The checkpoint's own meta.PALETTE wins (mmdet draws with it); one that does not give every
+  // class a colour is ignored rather than half used.
+  palette_ = int64_t(info.palette.size()) == info.num_classes ? info.palette : defaultPalette(names_);
 }
 
 DetectResult Detector::detect(const cv::Mat& rgb, const DetectOptions& options) {

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "revcol/level_name.h"
+
 namespace revcol {
 
 const char* toString(Precision precision) { return precision == Precision::Float64 ? "fp64" : "fp32"; }
@@ -71,7 +73,10 @@ nlohmann::json toJson(const Reconstruction& r) {
   for (const ColumnReconstruction& c : r.columns) {
     nlohmann::json levels = nlohmann::json::array();
     for (size_t l = 0; l < c.levels.size(); ++l)
-      levels.push_back({{"level", l}, {"rel_l2", c.levels[l].rel_l2}, {"max_abs", c.levels[l].max_abs}});
+      levels.push_back({{"level", l},
+                        {"level_name", levelName(int(l))},
+                        {"rel_l2", c.levels[l].rel_l2},
+                        {"max_abs", c.levels[l].max_abs}});
     columns.push_back({{"recovered_column", c.target}, {"inverted_column", c.target + 1}, {"levels", levels}});
   }
   return {{"precision", toString(r.precision)}, {"mode", toString(r.mode)}, {"columns", columns}};
@@ -92,7 +97,10 @@ nlohmann::json toJson(const DisentanglementResult& r) {
     }
     return columns;
   };
+  nlohmann::json level_names = nlohmann::json::array();
+  for (int l = 0; l < 4; ++l) level_names.push_back(levelName(l));
   return {{"method", "linear CKA, unbiased HSIC (tools/visual.py); values [column][level]; null where undefined"},
+          {"level_name", level_names},  // the [level] index's names, as the figures label their rows
           {"images", r.images},
           {"label_classes", r.label_classes},
           {"vs_input", grid(r.vs_input)},

@@ -1,12 +1,12 @@
 // Segmenter: the mmseg test pipeline around heads/seg_model (the torch part).
 #include <algorithm>
-#include <cstdio>
 #include <opencv2/imgproc.hpp>
 #include <regex>
 
 #include "heads/seg_model.h"
 #include "revcol/class_labels.h"
 #include "revcol/error.h"
+#include "revcol/palette.h"
 #include "revcol/segmenter.h"
 
 namespace revcol {
@@ -59,33 +59,6 @@ std::string trimmed(std::string s) {
   return s;
 }
 
-std::vector<std::array<uint8_t, 3>> readPalette(const std::string& path) {
-  std::vector<std::array<uint8_t, 3>> palette;
-  for (const std::string& line : readLabelFile(path)) {
-    int r, g, b;
-    if (std::sscanf(line.c_str(), "%d %d %d", &r, &g, &b) != 3 || r < 0 || g < 0 || b < 0 || r > 255 || g > 255 ||
-        b > 255)
-      throw Error("palette file " + path + " has a line that is not 'R G B': " + line);
-    palette.push_back({uint8_t(r), uint8_t(g), uint8_t(b)});
-  }
-  return palette;
-}
-
-// Distinct-enough colours for models without a shipped palette (deterministic).
-std::vector<std::array<uint8_t, 3>> hashedPalette(int64_t n) {
-  std::vector<std::array<uint8_t, 3>> palette;
-  uint32_t state = 0x9E3779B9u;
-  for (int64_t i = 0; i < n; ++i) {
-    std::array<uint8_t, 3> c;
-    for (auto& v : c) {
-      state = state * 1664525u + 1013904223u;
-      v = uint8_t(40 + (state >> 24) % 216);
-    }
-    palette.push_back(c);
-  }
-  return palette;
-}
-
 }  // namespace
 
 const char* toString(SegmentMode mode) { return mode == SegmentMode::Slide ? "slide" : "whole"; }
@@ -133,10 +106,10 @@ Segmenter Segmenter::load(const std::string& path, const LoadOptions& options) {
   } else {
     for (int64_t i = 0; i < n; ++i) impl->names.push_back("class " + std::to_string(i));
   }
-  // meta.PALETTE is not read by the checkpoint reader yet: ADE20K's palette for 150 classes.
-  impl->palette = n == 150 ? readPalette(labels + "ade20k150_palette.txt") : hashedPalette(n);
-  if (int64_t(impl->names.size()) != n || int64_t(impl->palette.size()) != n)
-    throw Error("the shipped ADE20K label or palette file does not have 150 entries");
+  if (int64_t(impl->names.size()) != n) throw Error(labels + "ade20k150.txt does not name 150 classes");
+  // The checkpoint's own meta.PALETTE wins (mmseg draws with it); one that does not give every
+  // class a colour is ignored rather than half used.
+  impl->palette = int64_t(ni.palette.size()) == n ? ni.palette : defaultPalette(impl->names);
   return Segmenter(std::move(impl));
 }
 
