@@ -86,6 +86,7 @@ void InferenceWorker::loadModel(const QString& path, const LoadOptions& options)
       detector_.emplace(Detector::load(file, options));
       model_.emplace(detector_->backboneModel());
       loaded.class_names = detector_->classNames();
+      loaded.palette = detector_->palette();
     } else if (task_ == Task::Segmentation) {
       segmenter_.emplace(Segmenter::load(file, options));
       model_.emplace(segmenter_->backboneModel());

@@ -47,7 +47,7 @@ struct LoadedModel {
   int card_image_size = 0;
   Task task = Task::Classification;
   std::vector<std::string> class_names;         // of the task's head (empty: none)
-  std::vector<std::array<uint8_t, 3>> palette;  // segmentation: RGB per class
+  std::vector<std::array<uint8_t, 3>> palette;  // RGB per class (detection and segmentation)
 };
 
 struct SegmentationOutput {

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   QCommandLineOption play("play",
                           "Play the opened folder or video through once (with --screenshot: shoot at the end).");
   QCommandLineOption cka("cka", "Compute the CKA heat maps over FOLDER (class sub-folders as labels).", "FOLDER");
+  QCommandLineOption truth("ground-truth", "Show the ground truth found beside the input instead of the prediction.");
   parser.addOption(checkpoint);
   parser.addOption(screenshot);
   parser.addOption(display);
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   parser.addOption(chain);
   parser.addOption(play);
   parser.addOption(cka);
+  parser.addOption(truth);
   parser.addPositionalArgument("input", "Image, folder of images, video file or webcam:N to open.");
   parser.process(app);
 
@@ -84,6 +86,14 @@ int main(int argc, char** argv) {
       if (*started) return;
       *started = true;
       window.setPlaying(true);
+    });
+  }
+  if (parser.isSet(truth)) {
+    auto done = std::make_shared<bool>(false);
+    QObject::connect(&window, &revcol::studio::MainWindow::frameShown, &window, [&window, done](int) {
+      if (*done || !window.groundTruthAvailable()) return;
+      *done = true;
+      window.setGroundTruthShown(true);
     });
   }
   if (parser.isSet(cka)) {

@@ -15,6 +15,8 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QShortcut>
 #include <QSplitter>
@@ -30,12 +32,14 @@
 #include "revcol/image_io.h"
 #include "revcol/sha256.h"
 #include "revcol/version.h"
+#include "revcol_widgets/color_bar.h"
 #include "revcol_widgets/error_plot.h"
 #include "revcol_widgets/feature_grid.h"
 #include "revcol_widgets/histogram_view.h"
 #include "revcol_widgets/image_view.h"
 #include "revcol_widgets/overlay_controls.h"
 #include "revcol_widgets/player_bar.h"
+#include "revcol_widgets/probability_bars.h"
 #include "revcol_widgets/timeline_plot.h"
 
 namespace revcol::studio {
@@ -45,6 +49,9 @@ bool isCheckpoint(const QString& path) {
   const QString suffix = QFileInfo(path).suffix().toLower();
   return suffix == "pth" || suffix == "pt" || suffix == "ckpt" || suffix == "bin";
 }
+
+// Bumped when the docks change, so a layout saved by an older build is not restored over them.
+constexpr int kLayoutVersion = 2;
 
 size_t cacheBudgetBytes() {
   // Feature maps of every column are kept per frame; 1 GB holds ~80 RevCol-T frames at 224.
@@ -56,31 +63,37 @@ size_t cacheBudgetBytes() {
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), cache_(cacheBudgetBytes()) {
   setWindowTitle("RevCol Studio");
   setAcceptDrops(true);
-  resize(1600, 1000);
 
   auto* central = new QWidget(this);
   auto* layout = new QVBoxLayout(central);
+  layout->setContentsMargins(2, 2, 2, 2);
   message_ = new QLabel(central);
   message_->setWordWrap(true);
   message_->setStyleSheet("QLabel { color: #b00020; font-weight: bold; }");
+  message_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // long messages wrap, never widen
   message_->hide();
   layout->addWidget(message_);
-  auto* split = new QSplitter(Qt::Horizontal, central);
+  auto* split = central_split_ = new QSplitter(Qt::Horizontal, central);
   auto* input_side = new QWidget(split);
   auto* input_layout = new QVBoxLayout(input_side);
   input_layout->setContentsMargins(0, 0, 0, 0);
   input_view_ = new widgets::ImageView(input_side);
+  input_view_->setToolTip(
+      "The input as the network saw it, with the task's overlay. Wheel: zoom, drag: pan, Ctrl+0: fit; the cell "
+      "detail follows.");
+  error_scale_ = new widgets::ColorBar(input_side);
+  error_scale_->hide();
   player_ = new widgets::PlayerBar(input_side);
   player_->hide();
   input_layout->addWidget(input_view_, 1);
+  input_layout->addWidget(error_scale_);
   input_layout->addWidget(player_);
   explorer_ = new ColumnExplorer(split);
   split->addWidget(input_side);
   split->addWidget(explorer_);
   split->setStretchFactor(0, 2);
   split->setStretchFactor(1, 3);
-  split->setSizes({520, 640});
-  input_view_->setMinimumWidth(280);
+  input_view_->setMinimumWidth(160);
   layout->addWidget(split, 1);
   setCentralWidget(central);
 
@@ -89,10 +102,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), cache_(cacheBudge
 
   status_device_ = new QLabel(this);
   status_time_ = new QLabel(this);
+  status_time_->setToolTip("Time of the last analysis on the inference thread");
+  status_device_->setToolTip("Where the model runs and in which precision");
   progress_ = new QProgressBar(this);
-  progress_->setMaximumWidth(200);
+  progress_->setMaximumWidth(160);
   progress_->hide();
   cancel_ = new QPushButton("Cancel", this);
+  cancel_->setToolTip("Stop what runs now (analysis, CKA, ablation)");
   cancel_->hide();
   statusBar()->addPermanentWidget(progress_);
   statusBar()->addPermanentWidget(cancel_);
@@ -162,8 +178,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), cache_(cacheBudge
   });
   worker_thread_.start();
 
+  default_layout_ = saveState(kLayoutVersion);
   QSettings settings;
   restoreGeometry(settings.value("window/geometry").toByteArray());
+  restoreState(settings.value("window/state").toByteArray(), kLayoutVersion);
+  showDocksForTask();
   rebuildRecentMenu();
 }
 
@@ -205,6 +224,8 @@ void MainWindow::buildMenus() {
   file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
   view_menu_ = menuBar()->addMenu("&View");
   view_menu_->addAction("Fit Input to Window", QKeySequence("Ctrl+0"), this, [this]() { input_view_->fitToWindow(); });
+  view_menu_->addAction("Reset Layout", this, &MainWindow::resetLayout);
+  view_menu_->addSeparator();
   QMenu* play = menuBar()->addMenu("&Playback");
   auto shortcut = [this, play](const QString& text, const QKeySequence& key, auto slot) {
     QAction* a = play->addAction(text, this, slot);
@@ -260,65 +281,113 @@ QDockWidget* MainWindow::addDock(const QString& title, QWidget* content, Qt::Doc
 }
 
 void MainWindow::buildDocks() {
+  // The bottom docks span the whole width (plots need it); the side docks sit above them.
+  setCorner(Qt::BottomLeftCorner, Qt::BottomDockWidgetArea);
+  setCorner(Qt::BottomRightCorner, Qt::BottomDockWidgetArea);
+
+  auto* predictions = new QWidget(this);
+  auto* predictions_layout = new QVBoxLayout(predictions);
+  top_bars_ = new widgets::ProbabilityBars(predictions);
+  top_bars_->setMessage("Open a checkpoint and an image to see what the model predicts.");
+  head_bars_ = new widgets::ProbabilityBars(predictions);
+  head_bars_->setToolTip(
+      "With intermediate supervision every column has a head: its top-1 shows how sure each column is.");
+  predictions_layout->addWidget(top_bars_);
+  predictions_layout->addWidget(head_bars_);
+  predictions_layout->addStretch(1);
+  auto* predictions_scroll = new QScrollArea(this);
+  predictions_scroll->setWidget(predictions);
+  predictions_scroll->setWidgetResizable(true);
+  predictions_scroll->setFrameShape(QFrame::NoFrame);
+  QDockWidget* predictions_dock = addDock("Predictions", predictions_scroll, Qt::LeftDockWidgetArea);
   model_panel_ = new QTextBrowser(this);
   model_panel_->setHtml("<i>No checkpoint loaded.</i><br>File &gt; Open Checkpoint, or drop a .pth file here.");
-  addDock("Model", model_panel_, Qt::LeftDockWidgetArea);
-  predictions_ = new QTextBrowser(this);
-  addDock("Predictions", predictions_, Qt::LeftDockWidgetArea);
-  overlay_controls_ = new widgets::OverlayControls(this);
+  model_panel_->setToolTip("What the checkpoint holds, as read from its weights");
+  tabifyDockWidget(predictions_dock, addDock("Model", model_panel_, Qt::LeftDockWidgetArea));
+  predictions_dock->raise();
+
+  auto* overlay = new QWidget(this);
+  auto* overlay_layout = new QVBoxLayout(overlay);
+  overlay_layout->setContentsMargins(0, 0, 0, 0);
+  overlay_controls_ = new widgets::OverlayControls(overlay);
   connect(overlay_controls_, &widgets::OverlayControls::changed, this, &MainWindow::updateInputImage);
-  addDock("Detections / segments", overlay_controls_, Qt::LeftDockWidgetArea);
-  // Readable panels: the predictions' bars and the overlay sliders need room.
-  for (QWidget* w : std::initializer_list<QWidget*>{model_panel_, predictions_, overlay_controls_})
-    w->setMinimumWidth(250);
+  ground_truth_ = new QCheckBox("Show the ground truth", overlay);
+  ground_truth_->setEnabled(false);
+  ground_truth_->setToolTip("No ground truth beside this input (NAME_labels.png or a COCO annotations.json).");
+  connect(ground_truth_, &QCheckBox::toggled, this, &MainWindow::updateInputImage);
+  overlay_layout->addWidget(ground_truth_);
+  overlay_layout->addWidget(overlay_controls_, 1);
+  addDock("Detections / segments", overlay, Qt::LeftDockWidgetArea);
+  for (QWidget* w : std::initializer_list<QWidget*>{predictions_scroll, model_panel_, overlay}) w->setMinimumWidth(200);
 
   auto* err = new QWidget(this);
   auto* err_layout = new QVBoxLayout(err);
+  auto* err_controls = new QHBoxLayout;
   error_mode_ = new QComboBox(err);
-  error_mode_->addItems(
-      {"step: each column inverted from the true next column", "chain: inverted from the last column back"});
-  err_layout->addWidget(error_mode_);
-  error_overlay_ = new QCheckBox("Overlay the selected cell's error map on the input", err);
-  err_layout->addWidget(error_overlay_);
+  error_mode_->addItems({"step: each column from the true next column", "chain: from the last column back"});
+  error_mode_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  error_mode_->setMinimumContentsLength(12);
+  error_mode_->setToolTip(
+      "How each column is recovered by inverting the reversible connections: step inverts one column from the "
+      "true next one (the error of one inversion); chain starts at the last column and inverts back column by "
+      "column (errors add up).");
+  err_controls->addWidget(error_mode_, 1);
+  error_overlay_ = new QCheckBox("Error map over the input", err);
+  error_overlay_->setToolTip(
+      "Draw the selected cell's reconstruction error, |recovered - true| averaged over channels, over the input");
+  err_controls->addWidget(error_overlay_);
+  err_layout->addLayout(err_controls);
   auto* plots = new QSplitter(Qt::Horizontal, err);
   error_plot_ = new widgets::ErrorPlot(plots);
+  error_plot_->setToolTip("Relative L2 error of each recovered column, per level; hover a point for its value");
   alpha_plot_ = new widgets::ErrorPlot(plots);
+  alpha_plot_->setToolTip("The learned reversible weights alpha per level (mean |alpha| over channels)");
   plots->addWidget(error_plot_);
   plots->addWidget(alpha_plot_);
   err_layout->addWidget(plots, 1);
   connect(error_mode_, &QComboBox::currentIndexChanged, this, &MainWindow::updateErrorPlot);
   connect(error_mode_, &QComboBox::currentIndexChanged, this, &MainWindow::updateErrorOverlay);
+  connect(error_mode_, &QComboBox::currentIndexChanged, this, [this](int mode) {
+    explorer_->setReconstructionMode(mode == 1 ? ReconstructionMode::Chain : ReconstructionMode::Step);
+  });
   connect(error_overlay_, &QCheckBox::toggled, this, &MainWindow::updateErrorOverlay);
-  addDock("Reversible reconstruction", err, Qt::BottomDockWidgetArea);
+  QDockWidget* reconstruction = addDock("Reversible reconstruction", err, Qt::BottomDockWidgetArea);
 
+  // The timeline sits beside the reconstruction plots, not under them: both keep their height.
   timeline_ = new widgets::TimelinePlot(this);
+  timeline_->setToolTip("Per-frame measures of the open video or folder; click to jump to a frame");
   connect(timeline_, &widgets::TimelinePlot::frameClicked, this, [this](int frame) {
     if (sequence_.frames > 0 && frame >= 0 && frame < sequence_.frames) showPosition(frame);
   });
   timeline_dock_ = addDock("Timeline", timeline_, Qt::BottomDockWidgetArea);
+  splitDockWidget(reconstruction, timeline_dock_, Qt::Horizontal);
   timeline_dock_->hide();
 
   cka_panel_ = new DisentanglementPanel(this);
   connect(cka_panel_, &DisentanglementPanel::computeRequested, this, &MainWindow::computeCka);
   connect(cka_panel_, &DisentanglementPanel::failed, this, &MainWindow::showError);
-  tabifyDockWidget(findChild<QDockWidget*>("Reversible reconstruction"),
-                   addDock("Disentanglement (CKA)", cka_panel_, Qt::BottomDockWidgetArea));
+  tabifyDockWidget(reconstruction, addDock("Disentanglement (CKA)", cka_panel_, Qt::BottomDockWidgetArea));
   ablation_panel_ = new AblationPanel(this);
   connect(ablation_panel_, &AblationPanel::runRequested, this, &MainWindow::runAblation);
-  tabifyDockWidget(findChild<QDockWidget*>("Reversible reconstruction"),
-                   addDock("Ablation", ablation_panel_, Qt::BottomDockWidgetArea));
+  tabifyDockWidget(reconstruction, addDock("Ablation", ablation_panel_, Qt::BottomDockWidgetArea));
   decoders_ = new widgets::FeatureGrid(this);
-  decoders_->setCellSize(150);
-  tabifyDockWidget(findChild<QDockWidget*>("Reversible reconstruction"),
-                   addDock("Decoder reconstructions", decoders_, Qt::BottomDockWidgetArea));
-  findChild<QDockWidget*>("Reversible reconstruction")->raise();
+  decoders_->setCellSize(96);
+  decoders_->setToolTip("What each intermediate decoder rebuilds of the input from its column's last level");
+  tabifyDockWidget(reconstruction, addDock("Decoder reconstructions", decoders_, Qt::BottomDockWidgetArea));
+  reconstruction->raise();
 
   auto* cell = new QWidget(this);
   auto* cell_layout = new QVBoxLayout(cell);
   cell_view_ = new widgets::ImageView(cell);
+  cell_view_->setToolTip("The selected explorer cell, large; zoom and pan follow the input");
+  cell_scale_ = new widgets::ColorBar(cell);
   cell_readout_ = new QLabel("Click a cell of the column explorer.", cell);
+  cell_readout_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // the readout never widens the dock
+  cell_readout_->setWordWrap(true);
   histogram_ = new widgets::HistogramView(cell);
+  histogram_->setToolTip("Histogram of every activation of the selected cell (all channels), mean marked");
   cell_layout->addWidget(cell_view_, 3);
+  cell_layout->addWidget(cell_scale_);
   cell_layout->addWidget(cell_readout_);
   cell_layout->addWidget(histogram_, 1);
   widgets::ImageView::synchronize(input_view_, cell_view_);
@@ -332,14 +401,76 @@ void MainWindow::buildDocks() {
     double sum = 0;
     const int64_t hw = f.shape[1] * f.shape[2];
     for (int64_t c = 0; c < f.shape[0]; ++c) sum += std::abs(f.values[size_t(c * hw + fy * f.shape[2] + fx)]);
-    cell_readout_->setText(QString("column %1, level c%2, feature pixel (%3, %4): mean |a| = %5")
+    cell_readout_->setText(QString("column %1, %2, pixel (%3, %4): mean |a| = %5")
                                .arg(cell_column_)
-                               .arg(cell_level_)
+                               .arg(levelLabel(cell_level_))
                                .arg(fx)
                                .arg(fy)
                                .arg(sum / double(f.shape[0]), 0, 'g', 4));
   });
-  addDock("Cell detail", cell, Qt::RightDockWidgetArea)->setMinimumWidth(280);
+  addDock("Cell detail", cell, Qt::RightDockWidgetArea)->setMinimumWidth(200);
+}
+
+void MainWindow::showDocksForTask() {
+  const bool overlay = model_ready_ && (model_.task == Task::Detection || model_.task == Task::Segmentation);
+  if (auto* d = findChild<QDockWidget*>("Detections / segments")) d->setVisible(overlay);
+  const bool timeline = sequence_.kind == SourceKind::Video || sequence_.kind == SourceKind::Folder || sequence_.live();
+  const bool appears = timeline && !timeline_dock_->isVisible();
+  timeline_dock_->setVisible(timeline);
+  if (appears) placeTimeline();
+  const bool decoders = result_ && !result_->analysis.decoder_images.empty();
+  if (auto* d = findChild<QDockWidget*>("Decoder reconstructions")) d->setVisible(decoders);
+}
+
+void MainWindow::fitToScreen() {
+  QScreen* s = screen();
+  if (!s) return;
+  const QRect avail = s->availableGeometry();
+  // Frame margins are known once the window manager has framed the window (0 before, and offscreen).
+  const QSize frame = frameGeometry().size() - geometry().size();
+  const QSize inner = avail.size() - frame;
+  resize(inner);
+  move(avail.topLeft());
+  // Side docks a fifth of the width, the bottom docks a third of the height.
+  QList<QDockWidget*> left, right, bottom;
+  for (QDockWidget* d : findChildren<QDockWidget*>()) {
+    const Qt::DockWidgetArea area = dockWidgetArea(d);
+    if (area == Qt::LeftDockWidgetArea) left << d;
+    if (area == Qt::RightDockWidgetArea) right << d;
+    if (area == Qt::BottomDockWidgetArea) bottom << d;
+  }
+  const int side = std::clamp(inner.width() / 5, 220, 380);
+  if (!left.isEmpty()) resizeDocks({left.front()}, {side}, Qt::Horizontal);
+  if (!right.isEmpty()) resizeDocks({right.front()}, {side}, Qt::Horizontal);
+  if (!bottom.isEmpty()) resizeDocks({bottom.front()}, {inner.height() / 3}, Qt::Vertical);
+  // The input and the explorer share the centre 2 : 3.
+  const int centre = std::max(200, inner.width() - 2 * side);
+  central_split_->setSizes({centre * 2 / 5, centre * 3 / 5});
+  placeTimeline();
+}
+
+void MainWindow::placeTimeline() {
+  // Beside the reconstruction plots, two fifths of the width: enough for a frame axis and legend.
+  auto* reconstruction = findChild<QDockWidget*>("Reversible reconstruction");
+  if (!timeline_dock_->isVisible() || !reconstruction || dockWidgetArea(timeline_dock_) != Qt::BottomDockWidgetArea)
+    return;
+  resizeDocks({reconstruction, timeline_dock_}, {width() * 3 / 5, width() * 2 / 5}, Qt::Horizontal);
+}
+
+void MainWindow::resetLayout() {
+  restoreState(default_layout_, kLayoutVersion);
+  fitToScreen();
+  showDocksForTask();
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+  QMainWindow::showEvent(event);
+  if (fitted_) return;
+  fitted_ = true;
+  // A saved geometry is kept when it still fits this screen; otherwise the window fills the screen.
+  QScreen* s = screen();
+  if (!s || !QSettings().contains("window/geometry") || !s->availableGeometry().contains(frameGeometry()))
+    fitToScreen();
 }
 
 void MainWindow::computeCka(const CkaRequest& request) {
@@ -413,8 +544,7 @@ bool MainWindow::openInput(const QString& path) {
     player_->setSequence(sequence_.frames, sequence_.fps);
     if (sequence_.kind == SourceKind::Folder) cka_panel_->setSuggestedFolder(path);
     player_->setVisible(sequence_.kind != SourceKind::Image);
-    timeline_dock_->setVisible(sequence_.kind == SourceKind::Video || sequence_.kind == SourceKind::Folder ||
-                               sequence_.live());
+    showDocksForTask();
     updateTimeline();
     if (sequence_.kind == SourceKind::Video) {
       startJob();
@@ -469,7 +599,7 @@ void MainWindow::showModel(const LoadedModel& loaded, double ms) {
   row("threads", loaded.options.threads > 0 ? QString::number(loaded.options.threads)
                                             : "auto (the physical cores not busy with other work)");
   const bool bf16 = info.cpu_path == "fast bf16";
-  const QString path = info.cpu_path.empty()     ? QString()
+  const QString path = info.cpu_path.empty()      ? QString()
                        : info.cpu_path == "plain" ? ", plain modules"
                                                   : ", fast CPU path (oneDNN), checked against the plain one at load";
   row("precision", QString("%1%2 (reconstruction in float32 and float64)")
@@ -483,8 +613,15 @@ void MainWindow::showModel(const LoadedModel& loaded, double ms) {
   overlay_controls_->setMode(loaded.task == Task::Detection      ? widgets::OverlayControls::Mode::Detection
                              : loaded.task == Task::Segmentation ? widgets::OverlayControls::Mode::Segmentation
                                                                  : widgets::OverlayControls::Mode::None);
-  status_device_->setText(
-      QString("%1 | %2").arg(QString::fromStdString(info.device)).arg(bf16 ? "bf16" : "fp32"));
+  // Background is left untinted: the classes are what a reader looks for (tick it to tint it).
+  for (size_t c = 0; c < loaded.class_names.size(); ++c)
+    if (QString::fromStdString(loaded.class_names[c]).trimmed().compare("background", Qt::CaseInsensitive) == 0)
+      overlay_controls_->setClassShown(int(c), false);
+  timeline_->setConfidenceAxis(loaded.task == Task::Detection      ? "best detection score"
+                               : loaded.task == Task::Segmentation ? QString()
+                                                                   : "top-1 confidence (last head)");
+  showDocksForTask();
+  status_device_->setText(QString("%1 | %2").arg(QString::fromStdString(info.device)).arg(bf16 ? "bf16" : "fp32"));
   statusBar()->showMessage(QString("Loaded in %1 ms").arg(ms, 0, 'f', 0), 5000);
   // Queue the analysis before this job counts as finished, so the window never looks idle between.
   if (!sequence_.empty() && !sequence_.live() && sequence_.frames > 0) showPosition(position_);
@@ -493,7 +630,7 @@ void MainWindow::showModel(const LoadedModel& loaded, double ms) {
 
 QString MainWindow::errorMessage() const { return message_->isVisible() ? message_->text() : QString(); }
 QString MainWindow::modelPanelText() const { return model_panel_->toPlainText(); }
-QString MainWindow::predictionsText() const { return predictions_->toPlainText(); }
+QString MainWindow::predictionsText() const { return top_bars_->text() + "\n" + head_bars_->text(); }
 
 void MainWindow::showError(const QString& message) {
   had_error_ = true;
@@ -560,6 +697,7 @@ void MainWindow::dropEvent(QDropEvent* event) {
 void MainWindow::closeEvent(QCloseEvent* event) {
   setPlaying(false);
   QSettings().setValue("window/geometry", saveGeometry());
+  QSettings().setValue("window/state", saveState(kLayoutVersion));
   QMainWindow::closeEvent(event);
 }
 

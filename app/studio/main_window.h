@@ -14,7 +14,9 @@
 #include <QThread>
 #include <memory>
 
+#include "export_dialog.h"
 #include "inference_worker.h"
+#include "revcol/ground_truth.h"
 #include "input_sequence.h"
 #include "result_cache.h"
 #include "view_export.h"
@@ -28,8 +30,11 @@ class QMenu;
 class QCheckBox;
 class QDockWidget;
 class QTimer;
+class QSplitter;
 
 namespace revcol::widgets {
+class ColorBar;
+class ProbabilityBars;
 class ImageView;
 class ErrorPlot;
 class HistogramView;
@@ -44,22 +49,6 @@ namespace revcol::studio {
 class ColumnExplorer;
 class DisentanglementPanel;
 class AblationPanel;
-
-// What File > Export writes (see view_export.h for the formats).
-enum class ExportKind {
-  InputView,      // PNG + sidecar: the input as shown, with its overlay
-  FeatureGrid,    // PNG + sidecar: the column explorer's grid
-  SelectedCell,   // PNG + sidecar: the cell detail view
-  ErrorPlot,      // PNG + sidecar
-  AlphaPlot,      // PNG + sidecar
-  Timeline,       // PNG + sidecar
-  FeatureArrays,  // a folder of .npy files
-  ErrorsCsv,      // CSV
-  SummaryJson,    // revcol-cli analyze's summary.json
-  CkaFigure,      // PNG + sidecar: both CKA heat maps
-  CkaCsv,         // CSV: against, column, level, cka
-  CkaJson,        // JSON: the heat maps with the image set and provenance
-};
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -82,7 +71,12 @@ class MainWindow : public QMainWindow {
 
   // Writes the current frame's view or data to `path` (a folder for FeatureArrays). Returns false
   // with the reason shown in the window when there is nothing to export or writing fails.
-  bool exportTo(ExportKind kind, const QString& path);
+  bool exportTo(ExportKind kind, const QString& path, const FigureStyle& style = {});
+  // Writes every kind of `choice` into its folder (names from its stem). Stops at the first failure
+  // (reason shown in the window); returns the number of files or folders written.
+  int exportChoice(const ExportChoice& choice);
+  // What File > Export... offers for the shown frame, with the reason for what it cannot write now.
+  QMap<ExportKind, QString> unavailableExports() const;
 
   // True once everything asked for has been computed or has failed (for --screenshot).
   // (Playback counts as work: a playing video is not idle between frames.)
@@ -95,6 +89,11 @@ class MainWindow : public QMainWindow {
   void setDisplayMode(int mode);
   void setChainMode(bool chain);
   void selectCellWhenReady(int column, int level);
+  // The docks and window size as first built, fitted to the screen (View > Reset Layout).
+  void resetLayout();
+  // Shows the ground truth found beside the input instead of the prediction (when there is one).
+  void setGroundTruthShown(bool shown);
+  bool groundTruthAvailable() const;
 
   // For tests and scripted screenshots: the views as they are now.
   ColumnExplorer* explorer() const { return explorer_; }
@@ -106,6 +105,13 @@ class MainWindow : public QMainWindow {
   DisentanglementPanel* disentanglementPanel() const { return cka_panel_; }
   AblationPanel* ablationPanel() const { return ablation_panel_; }
   widgets::FeatureGrid* decoderStrip() const { return decoders_; }
+  widgets::ProbabilityBars* topBars() const { return top_bars_; }
+  widgets::ProbabilityBars* headBars() const { return head_bars_; }
+  widgets::ColorBar* cellColorBar() const { return cell_scale_; }
+  widgets::ColorBar* errorOverlayColorBar() const { return error_scale_; }
+  widgets::ErrorPlot* alphaPlot() const { return alpha_plot_; }
+  int selectedColumn() const { return cell_column_; }
+  int selectedLevel() const { return cell_level_; }
   const InputSequence& sequence() const { return sequence_; }
   int position() const { return position_; }
   const ResultCache& cache() const { return cache_; }
@@ -122,6 +128,7 @@ class MainWindow : public QMainWindow {
   void dragEnterEvent(QDragEnterEvent* event) override;
   void dropEvent(QDropEvent* event) override;
   void closeEvent(QCloseEvent* event) override;
+  void showEvent(QShowEvent* event) override;
 
  private:
   // main_window.cpp
@@ -135,6 +142,11 @@ class MainWindow : public QMainWindow {
   void rebuildRecentMenu();
   void startJob();
   void finishJob();
+  // Sizes the window to the screen it is on (never larger than its available area).
+  void fitToScreen();
+  // Shows the docks that apply to what is loaded and open, hides the rest.
+  void showDocksForTask();
+  void placeTimeline();  // gives a newly shown timeline its share of the bottom
 
   // main_window_sequence.cpp
   void requestAnalysis(const FrameRequest& frame);
@@ -150,7 +162,6 @@ class MainWindow : public QMainWindow {
 
   // main_window_export.cpp
   void buildExportMenu(QMenu* file);
-  void exportWithDialog(ExportKind kind);
   ExportProvenance provenance() const;
   // How analysis inputs are made now: for the shown frame's task (for_task), or for CKA, which
   // always uses the classification transform so that every image has one size.
@@ -166,6 +177,7 @@ class MainWindow : public QMainWindow {
   void updateAlphaPlot();
   void updateErrorOverlay();
   void updateDecoders();
+  void updateGroundTruth();  // looks for ground truth beside the shown frame's file
 
   QThread worker_thread_;
   InferenceWorker* worker_ = nullptr;
@@ -196,9 +208,16 @@ class MainWindow : public QMainWindow {
   widgets::ImageView* input_view_ = nullptr;
   widgets::PlayerBar* player_ = nullptr;
   ColumnExplorer* explorer_ = nullptr;
+  QSplitter* central_split_ = nullptr;  // input | explorer
   QLabel* message_ = nullptr;
   QTextBrowser* model_panel_ = nullptr;
-  QTextBrowser* predictions_ = nullptr;
+  widgets::ProbabilityBars* top_bars_ = nullptr;   // last head's top-5, detections or classes present
+  widgets::ProbabilityBars* head_bars_ = nullptr;  // every head's top-1, column by column
+  widgets::ColorBar* error_scale_ = nullptr;       // under the input while the error overlay shows
+  widgets::ColorBar* cell_scale_ = nullptr;        // under the cell detail
+  QCheckBox* ground_truth_ = nullptr;
+  QString ground_truth_for_;  // the file ground_truth_ was looked up for
+  std::optional<GroundTruth> ground_truth_data_;
   widgets::OverlayControls* overlay_controls_ = nullptr;
   widgets::ErrorPlot* error_plot_ = nullptr;
   QComboBox* error_mode_ = nullptr;
@@ -220,6 +239,8 @@ class MainWindow : public QMainWindow {
   QPushButton* cancel_ = nullptr;
   QMenu* recent_menu_ = nullptr;
   QMenu* view_menu_ = nullptr;
+  QByteArray default_layout_;  // saveState() right after the docks were built
+  bool fitted_ = false;        // sized to the screen once shown
 };
 
 }  // namespace revcol::studio

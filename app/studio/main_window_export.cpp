@@ -3,15 +3,20 @@
 #include <QComboBox>
 #include <QFileDialog>
 #include <QMenu>
+#include <QDir>
+#include <QSettings>
 #include <QStatusBar>
 #include <filesystem>
 
 #include "column_explorer.h"
+#include "figure.h"
+#include "studio_style.h"
 #include "disentanglement_panel.h"
 #include "main_window.h"
 #include "revcol/atomic_file.h"
 #include "revcol/error.h"
 #include "revcol/result_json.h"
+#include "revcol_widgets/color_bar.h"
 #include "revcol_widgets/error_plot.h"
 #include "revcol_widgets/feature_grid.h"
 #include "revcol_widgets/image_view.h"
@@ -21,46 +26,60 @@
 namespace revcol::studio {
 namespace {
 
-struct ExportEntry {
-  ExportKind kind;
-  const char* menu;
-  const char* filter;  // "" for a folder
-  const char* default_name;
-};
-
-const ExportEntry kExports[] = {
-    {ExportKind::InputView, "Input View as PNG...", "PNG images (*.png)", "input.png"},
-    {ExportKind::FeatureGrid, "Feature Grid as PNG...", "PNG images (*.png)", "features.png"},
-    {ExportKind::SelectedCell, "Selected Cell as PNG...", "PNG images (*.png)", "cell.png"},
-    {ExportKind::ErrorPlot, "Reconstruction Error Plot as PNG...", "PNG images (*.png)", "errors.png"},
-    {ExportKind::AlphaPlot, "Alpha Plot as PNG...", "PNG images (*.png)", "alphas.png"},
-    {ExportKind::Timeline, "Timeline as PNG...", "PNG images (*.png)", "timeline.png"},
-    {ExportKind::FeatureArrays, "All Feature Maps as .npy...", "", "raw"},
-    {ExportKind::ErrorsCsv, "Reconstruction Errors as CSV...", "CSV files (*.csv)", "errors.csv"},
-    {ExportKind::SummaryJson, "Analysis Summary as JSON...", "JSON files (*.json)", "summary.json"},
-    {ExportKind::CkaFigure, "CKA Heat Maps as PNG...", "PNG images (*.png)", "cka.png"},
-    {ExportKind::CkaCsv, "CKA as CSV...", "CSV files (*.csv)", "cka.csv"},
-    {ExportKind::CkaJson, "CKA as JSON...", "JSON files (*.json)", "cka_values.json"},
-};
-
 QString modeName(int index) { return index == 1 ? "chain" : "step"; }
 
 }  // namespace
 
 void MainWindow::buildExportMenu(QMenu* file) {
-  QMenu* menu = file->addMenu("&Export");
-  for (const ExportEntry& e : kExports)
-    menu->addAction(e.menu, this, [this, kind = e.kind]() { exportWithDialog(kind); });
+  QAction* action = file->addAction("&Export...", QKeySequence("Ctrl+E"), this, [this]() {
+    const QString input = result_ ? result_->frame.path : sequence_.path;
+    const QString stem =
+        exportStem(input, result_ && result_->frame.kind == SourceKind::Video ? result_->frame.index : -1);
+    const QString folder = QSettings().value("export/folder", QDir::homePath()).toString();
+    ExportDialog dialog(unavailableExports(), folder, stem, this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    const ExportChoice choice = dialog.choice();
+    QSettings().setValue("export/folder", choice.folder);
+    const int written = exportChoice(choice);
+    if (written > 0)
+      statusBar()->showMessage(QString("Exported %1 file(s) to %2").arg(written).arg(choice.folder), 8000);
+  });
+  action->setToolTip("Write views as figures and the data behind them");
 }
 
-void MainWindow::exportWithDialog(ExportKind kind) {
-  for (const ExportEntry& e : kExports) {
-    if (e.kind != kind) continue;
-    const QString start = QString::fromStdString(e.default_name);
-    const QString path = QString(e.filter).isEmpty() ? QFileDialog::getExistingDirectory(this, e.menu)
-                                                     : QFileDialog::getSaveFileName(this, e.menu, start, e.filter);
-    if (!path.isEmpty() && exportTo(kind, path)) statusBar()->showMessage("Exported " + path, 5000);
+QMap<ExportKind, QString> MainWindow::unavailableExports() const {
+  QMap<ExportKind, QString> out;
+  const QString no_frame = "Nothing analysed yet: open a checkpoint and an input first.";
+  for (ExportKind k : allExportKinds()) {
+    const bool cka = k == ExportKind::CkaFigure || k == ExportKind::CkaCsv || k == ExportKind::CkaJson;
+    if (cka && !cka_panel_->result())
+      out[k] = "No CKA yet: compute it in the Disentanglement (CKA) panel first.";
+    else if (!cka && !result_)
+      out[k] = no_frame;
+    else if (k == ExportKind::Timeline && summaries_.isEmpty())
+      out[k] = "No timeline: open a video or a folder.";
   }
+  return out;
+}
+
+int MainWindow::exportChoice(const ExportChoice& choice) {
+  if (choice.kinds.isEmpty()) {
+    showError("Nothing ticked to export.");
+    return 0;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(choice.folder.toStdString(), ec);
+  if (ec) {
+    showError(
+        QString("Cannot create the export folder %1: %2").arg(choice.folder, QString::fromStdString(ec.message())));
+    return 0;
+  }
+  int written = 0;
+  for (ExportKind kind : choice.kinds) {
+    if (!exportTo(kind, QDir(choice.folder).filePath(exportFileName(kind, choice.stem)), choice.style)) break;
+    ++written;
+  }
+  return written;
 }
 
 std::string MainWindow::preprocessDescription(bool for_task) const {
@@ -86,7 +105,9 @@ ExportProvenance MainWindow::provenance() const {
   return p;
 }
 
-bool MainWindow::exportTo(ExportKind kind, const QString& path) {
+bool MainWindow::exportTo(ExportKind kind, const QString& path, const FigureStyle& style) {
+  const int scale = std::max(1, style.scale);
+  auto titled = [&style](const QString& text) { return style.title ? text : QString(); };
   if (kind == ExportKind::CkaFigure || kind == ExportKind::CkaCsv || kind == ExportKind::CkaJson) {
     const auto job = cka_panel_->result();
     if (!job) {
@@ -103,7 +124,9 @@ bool MainWindow::exportTo(ExportKind kind, const QString& path) {
       if (kind == ExportKind::CkaFigure) {
         nlohmann::json s = disentanglementJson(*job, p);
         s.erase("figure");
-        saveFigure(out, cka_panel_->renderImage(), "cka", p, s);
+        saveFigure(
+            out, composeFigure(cka_panel_->renderImage(), titled("Linear CKA over " + job->request.folder), {}, scale),
+            "cka", p, s);
       } else if (kind == ExportKind::CkaCsv) {
         writeFileAtomic(out, disentanglementCsv(job->result));
       } else {
@@ -142,16 +165,31 @@ bool MainWindow::exportTo(ExportKind kind, const QString& path) {
                            {"precision", "fp32"},
                            {"colormap", "magma"},
                            {"range", "0 to the map's maximum"}};
-        QImage image = input_view_->image();
-        if (error_overlay_->isChecked()) image = input_view_->composedImage();
-        saveFigure(out, image, "input", p, {{"overlay", overlay}, {"error_overlay", error_overlay}});
+        // What the view shows: the frame, the task's drawing, boxes and labels, the error map.
+        const QImage image = input_view_->composedImage();
+        QImage bar;
+        if (style.color_bar && error_scale_->isVisible() && error_scale_->hasScale())
+          bar = widgets::renderColorBar(error_scale_->colormap(), error_scale_->lo(), error_scale_->hi(),
+                                        error_scale_->label(), image.width() * scale, false, 14 * scale);
+        const QString what = ground_truth_->isChecked() ? "ground truth" : toString(model_.task);
+        saveFigure(out,
+                   composeFigure(image, titled(QString("%1 (%2)").arg(sequence_.label(position_), what)), bar, scale),
+                   "input", p,
+                   {{"overlay", overlay},
+                    {"error_overlay", error_overlay},
+                    {"ground_truth", ground_truth_->isChecked()},
+                    {"scale", scale}});
         break;
       }
       case ExportKind::FeatureGrid: {
         nlohmann::json s = display;
-        s["layout"] = "rows: levels c0-c3 (top to bottom); columns: network columns (left to right)";
-        s["caption"] = "step fp32 relative reconstruction error of the cell's column";
-        saveFigure(out, explorer_->grid()->grab().toImage(), "features", p, s);
+        s["layout"] = "rows: levels c0 (1/4) to c3 (1/32) (top to bottom); columns: network columns (left to right)";
+        s["scale"] = scale;
+        s["color_bars"] = style.color_bar;
+        saveFigure(out,
+                   composeFigure(explorer_->grid()->render(scale, style.color_bar),
+                                 titled(QString("%1: %2").arg(sequence_.label(position_), explorer_->note())), {}, 1),
+                   "features", p, s);
         break;
       }
       case ExportKind::SelectedCell: {
@@ -159,21 +197,36 @@ bool MainWindow::exportTo(ExportKind kind, const QString& path) {
         nlohmann::json s = display;
         s["column"] = cell_column_;
         s["level"] = cell_level_;
-        saveFigure(out, explorer_->renderCell(cell_column_, cell_level_, 512), "cell", p, s);
+        s["level_name"] = levelLabel(cell_level_).toStdString();
+        const QImage cell = explorer_->renderCell(cell_column_, cell_level_, 512);
+        const CellScale cs = explorer_->cellScale(cell_column_, cell_level_);
+        QImage bar;
+        if (style.color_bar && cs.colormapped) {
+          bar = widgets::renderColorBar(cs.map, cs.lo, cs.hi, cs.quantity, cell.width() * scale, false, 14 * scale);
+          s["color_bar"] = {{"lo", cs.lo}, {"hi", cs.hi}};
+        }
+        saveFigure(
+            out,
+            composeFigure(
+                cell,
+                titled(QString("column %1, %2: %3").arg(cell_column_).arg(levelLabel(cell_level_)).arg(cs.quantity)),
+                bar, scale),
+            "cell", p, s);
         break;
       }
       case ExportKind::ErrorPlot:
-        saveFigure(out, error_plot_->render(900, 520), "reconstruction_errors", p,
+        saveFigure(out, error_plot_->render(900 * scale, 520 * scale), "reconstruction_errors", p,
                    {{"mode", modeName(error_mode_->currentIndex()).toStdString()},
                     {"precisions",
                      hasFloat64(*result_) ? nlohmann::json::array({"fp32", "fp64"}) : nlohmann::json::array({"fp32"})},
                     {"y", "relative L2 error of the recovered column (log)"}});
         break;
       case ExportKind::AlphaPlot:
-        saveFigure(out, alpha_plot_->render(900, 520), "alphas", p, {{"y", "mean |alpha| over channels per level"}});
+        saveFigure(out, alpha_plot_->render(900 * scale, 520 * scale), "alphas", p,
+                   {{"y", "mean |alpha| over channels per level"}});
         break;
       case ExportKind::Timeline:
-        saveFigure(out, timeline_->render(1200, 420), "timeline", p,
+        saveFigure(out, timeline_->render(1200 * scale, 420 * scale), "timeline", p,
                    {{"frames_analysed", summaries_.size()},
                     {"y", "mean step fp32 reconstruction error per level (log); top-1 confidence (linear)"}});
         break;

@@ -24,7 +24,9 @@ constexpr int kLiveHistory = 1000;  // webcam frames kept on the timeline
 void MainWindow::showPosition(int position) {
   if (sequence_.empty() || (!sequence_.live() && (position < 0 || position >= sequence_.frames))) return;
   position_ = position;
+  // The playhead follows every jump and step at once, before the frame is analysed.
   player_->setPosition(position);
+  timeline_->setCurrentFrame(position);
   const FrameRequest request = sequence_.request(position);
   if (auto cached = cache_.get(request.key())) {
     worker_->supersede(next_id_++);  // whatever is still running is for a frame no longer wanted

@@ -12,6 +12,7 @@
 #include "column_explorer.h"
 #include "main_window.h"
 #include "revcol/npy.h"
+#include "revcol_widgets/feature_grid.h"
 #include "revcol/sha256.h"
 #include "window_wait.h"
 
@@ -114,8 +115,52 @@ TEST(StudioExport, NothingToExportIsAMessageAndAnUnwritablePathToo) {
   EXPECT_FALSE(w.exportTo(ExportKind::InputView, QDir::temp().filePath("never.png")));
   EXPECT_TRUE(w.errorMessage().contains("Nothing to export"));
   ASSERT_TRUE(openAndWait(w, kData + "/cls/cls_revcol_s4_k3.pth", kData + "/cls/cls_input_224.png"));
-  EXPECT_FALSE(w.exportTo(ExportKind::SelectedCell, QDir::temp().filePath("cell.png")));  // no cell selected
-  EXPECT_TRUE(w.errorMessage().contains("no cell selected"));
+  // The first cell is selected at start, so the cell detail (and its export) is never empty.
+  EXPECT_TRUE(w.exportTo(ExportKind::SelectedCell, QDir::temp().filePath("cell.png")))
+      << w.errorMessage().toStdString();
   EXPECT_FALSE(w.exportTo(ExportKind::InputView, "/proc/no_such_dir/input.png"));
   EXPECT_FALSE(w.errorMessage().isEmpty());
+}
+
+TEST(StudioExport, OneChoiceWritesEveryTickedKindNamedAfterTheInputWithOrWithoutScales) {
+  const fs::path dir = fs::temp_directory_path() / "revcol_studio_export_choice";
+  fs::remove_all(dir);
+  MainWindow w;
+  w.show();
+  const QString image = kData + "/cls/cls_input_224.png";
+  ASSERT_TRUE(openAndWait(w, kData + "/cls/cls_revcol_s4_k3.pth", image));
+  // CKA was not computed: the dialog offers it greyed, with the reason.
+  EXPECT_TRUE(w.unavailableExports().contains(ExportKind::CkaFigure));
+  EXPECT_FALSE(w.unavailableExports().contains(ExportKind::FeatureGrid));
+
+  revcol::studio::ExportChoice choice;
+  choice.folder = QString::fromStdString((dir / "full").string());
+  choice.stem = revcol::studio::exportStem(image, -1);
+  EXPECT_EQ(choice.stem, "cls_input_224");
+  choice.kinds = {ExportKind::FeatureGrid, ExportKind::SelectedCell, ExportKind::InputView, ExportKind::SummaryJson,
+                  ExportKind::ErrorsCsv};
+  ASSERT_EQ(w.exportChoice(choice), 5) << w.errorMessage().toStdString();
+  for (const char* name : {"cls_input_224_features.png", "cls_input_224_features.json", "cls_input_224_cell.png",
+                           "cls_input_224_input.png", "cls_input_224_summary.json", "cls_input_224_errors.csv"})
+    EXPECT_TRUE(fs::exists(dir / "full" / name)) << name;
+
+  // Without title and colour bar the figures are smaller; at scale 2 the cell is twice as wide.
+  choice.folder = QString::fromStdString((dir / "bare").string());
+  choice.style = {2, false, false};
+  ASSERT_EQ(w.exportChoice(choice), 5);
+  const QImage full_grid((dir / "full" / "cls_input_224_features.png").c_str());
+  const QImage bare_cell((dir / "bare" / "cls_input_224_cell.png").c_str());
+  const QImage full_cell((dir / "full" / "cls_input_224_cell.png").c_str());
+  EXPECT_GT(full_cell.height(), full_cell.width());  // title above, colour bar below a square cell
+  EXPECT_EQ(bare_cell.width(), 2 * full_cell.width());
+  EXPECT_EQ(bare_cell.height(), bare_cell.width());
+  EXPECT_EQ(readJson(dir / "bare" / "cls_input_224_features.json")["color_bars"], false);
+
+  // The selection frame is never drawn into an exported grid: another selection, the same pixels.
+  w.explorer()->grid()->cellClicked(3, 3);
+  choice.folder = QString::fromStdString((dir / "other").string());
+  choice.style = {};
+  choice.kinds = {ExportKind::FeatureGrid};
+  ASSERT_EQ(w.exportChoice(choice), 1);
+  EXPECT_EQ(QImage((dir / "other" / "cls_input_224_features.png").c_str()), full_grid);
 }

@@ -1,6 +1,7 @@
 #include "revcol_widgets/player_bar.h"
 
 #include <QHBoxLayout>
+#include <QVBoxLayout>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QStyle>
@@ -12,8 +13,13 @@
 namespace revcol::widgets {
 
 PlayerBar::PlayerBar(QWidget* parent) : QWidget(parent) {
-  auto* layout = new QHBoxLayout(this);
-  layout->setContentsMargins(4, 2, 4, 2);
+  // Buttons and slider on one line, the position under them: the slider never shares its line
+  // with a text that grows, so it stays usable at every width and the position is always read.
+  auto* outer = new QVBoxLayout(this);
+  outer->setContentsMargins(4, 2, 4, 2);
+  outer->setSpacing(0);
+  auto* layout = new QHBoxLayout;
+  outer->addLayout(layout);
   auto button = [this, layout](QStyle::StandardPixmap icon, const QString& tip) {
     auto* b = new QToolButton(this);
     b->setIcon(style()->standardIcon(icon));
@@ -33,7 +39,7 @@ PlayerBar::PlayerBar(QWidget* parent) : QWidget(parent) {
   slider_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
   layout->addWidget(slider_, 1);
   label_ = new ElidedLabel(this);
-  layout->addWidget(label_);
+  outer->addWidget(label_);
   connect(first_, &QToolButton::clicked, this, [this]() { emit frameRequested(0); });
   connect(last_, &QToolButton::clicked, this, [this]() { emit frameRequested(frames_ - 1); });
   connect(previous_, &QToolButton::clicked, this, [this]() { stepBy(-1); });
