@@ -1,4 +1,5 @@
 #include "disentanglement_panel.h"
+#include "studio_style.h"
 
 #include <QCheckBox>
 #include <QDir>
@@ -87,7 +88,7 @@ DisentanglementPanel::DisentanglementPanel(QWidget* parent) : QWidget(parent) {
 void DisentanglementPanel::setResult(std::shared_ptr<const CkaJobResult> job) {
   result_ = std::move(job);
   const DisentanglementResult& r = result_->result;
-  const QStringList rows = {"c0", "c1", "c2", "c3"};
+  const QStringList rows = {levelLabel(0), levelLabel(1), levelLabel(2), levelLabel(3)};
   QStringList columns;
   for (size_t c = 0; c < r.vs_input.values.size(); ++c) columns << QString("col %1").arg(c);
   auto grid = [](const CkaHeatmap& map) {

@@ -314,7 +314,11 @@ void MainWindow::buildDocks() {
   ground_truth_ = new QCheckBox("Show the ground truth", overlay);
   ground_truth_->setEnabled(false);
   ground_truth_->setToolTip("No ground truth beside this input (NAME_labels.png or a COCO annotations.json).");
-  connect(ground_truth_, &QCheckBox::toggled, this, &MainWindow::updateInputImage);
+  connect(ground_truth_, &QCheckBox::toggled, this, [this]() {
+    if (!result_) return;
+    updateOverlayLegend();
+    updateInputImage();
+  });
   overlay_layout->addWidget(ground_truth_);
   overlay_layout->addWidget(overlay_controls_, 1);
   addDock("Detections / segments", overlay, Qt::LeftDockWidgetArea);

@@ -148,7 +148,24 @@ void MainWindow::updateOverlayLegend() {
       entries.push_back(e);
     }
   } else if (model_.task == Task::Segmentation) {
-    for (const ClassShare& c : result_->segmentation.present) {
+    // The legend lists what is drawn: the ground truth's classes while it is shown.
+    std::vector<ClassShare> present = result_->segmentation.present;
+    if (ground_truth_->isChecked() && ground_truth_data_ && !ground_truth_data_->label_map.empty()) {
+      const cv::Mat& map = ground_truth_data_->label_map;
+      std::map<int, int64_t> pixels;
+      for (int y = 0; y < map.rows; ++y)
+        for (int x = 0; x < map.cols; ++x)
+          pixels[map.type() == CV_16U ? int(map.at<uint16_t>(y, x)) : int(map.at<uint8_t>(y, x))] += 1;
+      present.clear();
+      for (const auto& [index, count] : pixels)
+        present.push_back({index,
+                           size_t(index) < model_.class_names.size() ? model_.class_names[size_t(index)]
+                                                                     : "class " + std::to_string(index),
+                           count, double(count) / double(map.total())});
+      std::sort(present.begin(), present.end(),
+                [](const ClassShare& a, const ClassShare& b) { return a.share > b.share; });
+    }
+    for (const ClassShare& c : present) {
       widgets::LegendEntry e;
       e.index = c.index;
       e.name = QString::fromStdString(c.name);
@@ -240,7 +257,7 @@ void MainWindow::updateAlphaPlot() {
   QVector<widgets::PlotSeries> series;
   for (int l = 0; l < 4; ++l) {
     widgets::PlotSeries s;
-    s.name = QString("c%1").arg(l);
+    s.name = levelLabel(l);
     s.color = levelColor(l);
     for (const ColumnAnalysis& c : result_->analysis.columns) {
       s.x.push_back(c.column);
@@ -278,10 +295,13 @@ void MainWindow::updateErrorOverlay() {
                                                   widgets::Colormap::Magma);
     input_view_->setOverlay(img, 0.6);
     error_scale_->setScale(widgets::Colormap::Magma, 0.0, hi,
-                           QString("error map of column %1, %2 (%3): |recovered - true|, mean over channels")
+                           QString("%1 error, col %2 %3")
+                               .arg(mode == ReconstructionMode::Chain ? "chain" : "step")
                                .arg(cell_column_)
-                               .arg(levelLabel(cell_level_))
-                               .arg(mode == ReconstructionMode::Chain ? "chain" : "step"));
+                               .arg(levelLabel(cell_level_)));
+    error_scale_->setToolTip(
+        "The selected cell's reconstruction error over the input: |recovered - true| of each feature pixel, averaged "
+        "over the channels, float32; magma from 0 to the map's largest value.");
     error_scale_->show();
     return;
   }

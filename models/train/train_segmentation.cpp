@@ -23,6 +23,7 @@
 #include "train/fcn_aux_head.h"
 #include "train/train_common.h"
 #include "train/weight_init.h"
+#include "revcol/palette.h"
 
 namespace revcol::train {
 namespace {
@@ -201,9 +202,9 @@ int runTrainSegmentation(int argc, char** argv) {
   SegmentationMeta meta;
   meta.classes.push_back("background");
   for (const std::string& name : fashion::classNames()) meta.classes.push_back(name);
-  for (int64_t c = 0; c < kSegClasses; ++c)
-    meta.palette.push_back(
-        {c == 0 ? 0 : (c * 97) % 256, c == 0 ? 0 : (c * 57 + 80) % 256, c == 0 ? 0 : (c * 151 + 40) % 256});
+  // The palette every reader of the checkpoint shows: background grey, classes in tab10 order
+  // (neighbouring classes clearly apart), as revcol::defaultPalette gives for these names.
+  for (const Rgb& c : defaultPalette(meta.classes)) meta.palette.push_back({c[0], c[1], c[2]});
   meta.config = mmsegConfig(arch, head_channels, size);
   meta.iteration = steps;
   StateDict sd = stateDict(*backbone, "backbone.");

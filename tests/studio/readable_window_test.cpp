@@ -5,12 +5,15 @@
 
 #include <QDockWidget>
 #include <filesystem>
+#include <set>
 #include <opencv2/imgcodecs.hpp>
 
 #include "column_explorer.h"
 #include "main_window.h"
 #include "revcol_widgets/color_bar.h"
 #include "revcol_widgets/feature_grid.h"
+#include "revcol_widgets/image_view.h"
+#include "revcol_widgets/overlay_controls.h"
 #include "revcol_widgets/player_bar.h"
 #include "revcol_widgets/probability_bars.h"
 #include "revcol_widgets/timeline_plot.h"
@@ -146,4 +149,42 @@ TEST(ReadableWindow, DocksThatDoNotApplyToAClassifierAreHidden) {
   EXPECT_FALSE(w.findChild<QDockWidget*>("Timeline")->isVisible());
   ASSERT_TRUE(openAndWait(w, kData + "/seg/seg_upernet_revcol_shrunk.pth", kData + "/seg/seg_input.png"));
   EXPECT_TRUE(w.findChild<QDockWidget*>("Detections / segments")->isVisible());
+}
+
+TEST(ReadableWindow, GroundTruthBesideTheSceneIsShownInsteadOfThePredictionOnRequest) {
+  const QString source = REVCOL_SOURCE_DIR;
+  MainWindow w;
+  w.show();
+  ASSERT_TRUE(openAndWait(w, source + "/models/demo/revcol_fashion_upernet.pth",
+                          source + "/resources/samples/fashion_scenes/scene_005001.png"));
+  ASSERT_TRUE(w.groundTruthAvailable());
+  // Background is left untinted by default.
+  EXPECT_FALSE(w.overlayControls()->classShown(0));
+  const QImage predicted = w.inputView()->image();
+  w.setGroundTruthShown(true);
+  const QImage truth = w.inputView()->image();
+  EXPECT_NE(truth, predicted);
+  // The legend lists the ground truth's own classes while it is shown.
+  const cv::Mat labels = cv::imread(
+      (source + "/resources/samples/fashion_scenes/scene_005001_labels.png").toStdString(), cv::IMREAD_UNCHANGED);
+  std::set<int> classes(labels.begin<uint8_t>(), labels.end<uint8_t>());
+  EXPECT_EQ(w.overlayControls()->entryCount(), int(classes.size()));
+  w.setGroundTruthShown(false);
+  EXPECT_EQ(w.inputView()->image(), predicted);
+  // An image with nothing beside it has no ground truth to show.
+  ASSERT_TRUE(openAndWait(w, source + "/models/demo/revcol_fashion_upernet.pth", kData + "/seg/seg_input.png"));
+  EXPECT_FALSE(w.groundTruthAvailable());
+}
+
+TEST(ReadableWindow, ResetLayoutBringsBackAClosedDock) {
+  MainWindow w;
+  w.show();
+  ASSERT_TRUE(openAndWait(w, kCheckpoint, kImage));
+  auto* cell = w.findChild<QDockWidget*>("Cell detail");
+  cell->close();
+  EXPECT_FALSE(cell->isVisible());
+  w.resetLayout();
+  EXPECT_TRUE(cell->isVisible());
+  // Docks that do not apply stay hidden after a reset too.
+  EXPECT_FALSE(w.findChild<QDockWidget*>("Detections / segments")->isVisible());
 }

@@ -52,7 +52,8 @@ ProbabilityBars::Geometry ProbabilityBars::geometry() const {
   g.row_h = fm.height() + 6;  // from the font, so large fonts keep their rows apart
   int label_w = 0;
   for (const BarRow& r : rows_) {
-    label_w = std::max(label_w, fm.horizontalAdvance(r.label));
+    // +2: the rounded advance can fall a fraction short, and elidedText would then cut the label.
+    label_w = std::max(label_w, fm.horizontalAdvance(r.label) + 2);
     g.text_w = std::max(g.text_w, fm.horizontalAdvance(r.text));
   }
   const int inner = std::max(0, width() - 2 * kMargin);
