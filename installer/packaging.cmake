@@ -14,7 +14,7 @@ endif()
 
 set(REVCOL_SHARE ${CMAKE_INSTALL_DATADIR}/revcol-studio)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/resources/labels ${PROJECT_SOURCE_DIR}/resources/samples
-  DESTINATION ${REVCOL_SHARE})
+  ${PROJECT_SOURCE_DIR}/resources/help DESTINATION ${REVCOL_SHARE})
 # Demo checkpoints and their model cards (CKPT.json: training image size, accuracy, command); the
 # tools that make them stay in the sources.
 file(GLOB REVCOL_DEMO_MODELS ${PROJECT_SOURCE_DIR}/models/demo/*.pth ${PROJECT_SOURCE_DIR}/models/demo/*.pth.json)

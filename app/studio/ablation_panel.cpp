@@ -112,13 +112,19 @@ AblationPanel::AblationPanel(QWidget* parent) : QWidget(parent) {
   auto* controls = new QHBoxLayout;
   kind_ = new QComboBox(this);
   kind_->addItems({"stop after column", "zero a level of column", "mean-out a level of column"});
+  kind_->setToolTip(
+      "The intervention: stop the backbone after a column (later heads do not run), or replace one column's "
+      "level by zeros or by its mean before the next column reads it");
   column_ = new QSpinBox(this);
   column_->setPrefix("column ");
+  column_->setToolTip("The column the intervention applies to");
   level_ = new QSpinBox(this);
   level_->setRange(0, 3);
   level_->setPrefix("level c");
+  level_->setToolTip("The level zeroed or mean-out (c0 at 1/4 of the input ... c3 at 1/32)");
   run_ = new QPushButton("Run on this frame", this);
   run_->setEnabled(false);
+  run_->setToolTip("Run the shown frame again with the intervention and compare with the unmodified result");
   controls->addWidget(kind_);
   controls->addWidget(column_);
   controls->addWidget(level_);
@@ -130,6 +136,8 @@ AblationPanel::AblationPanel(QWidget* parent) : QWidget(parent) {
   comparison_->setHtml("<i>Choose an intervention and run it to compare with the unmodified predictions.</i>");
   image_ = new widgets::ImageView(split);
   image_->hide();
+  image_->setToolTip("The detections or label map with the intervention applied");
+  comparison_->setToolTip("Every head's predictions with the intervention beside the unmodified ones");
   split->addWidget(comparison_);
   split->addWidget(image_);
   layout->addWidget(split, 1);

@@ -114,6 +114,7 @@ ColumnExplorer::ColumnExplorer(QWidget* parent) : QWidget(parent) {
   layout->addWidget(note_);
 
   grid_ = new widgets::FeatureGrid(this);
+  grid_->setToolTip("Hover a cell for its size, values and reconstruction error; click it for the cell detail");
   auto* scroll = new QScrollArea(this);
   scroll->setWidget(grid_);
   scroll->setWidgetResizable(true);  // cells grow to fill the panel; scroll only below the minimum

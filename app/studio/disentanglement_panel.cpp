@@ -53,11 +53,15 @@ DisentanglementPanel::DisentanglementPanel(QWidget* parent) : QWidget(parent) {
   compute_ = new QPushButton("Compute CKA over a folder...", this);
   labels_ = new QCheckBox("class sub-folders are labels", this);
   labels_->setChecked(true);
+  compute_->setToolTip(
+      "Choose a folder of images: the linear CKA of every column and level against the pixels and the labels");
+  labels_->setToolTip("Each sub-folder of the chosen folder is one class (the labels CKA is measured against)");
   max_images_ = new QSpinBox(this);
   max_images_->setRange(4, 4096);
   max_images_->setValue(128);
   max_images_->setPrefix("at most ");
   max_images_->setSuffix(" images");
+  max_images_->setToolTip("A larger folder is subsampled evenly to this many images (memory grows with it)");
   controls->addWidget(compute_);
   controls->addWidget(labels_);
   controls->addWidget(max_images_);
@@ -108,6 +112,23 @@ void DisentanglementPanel::setResult(std::shared_ptr<const CkaJobResult> job) {
   if (result_->refused > 0) text += QString("; %1 left out (memory budget)").arg(result_->refused);
   text += QString("; %1 s").arg(result_->milliseconds / 1000.0, 0, 'f', 1);
   status_->setText(text);
+}
+
+QImage DisentanglementPanel::renderImage(const QSize& size, int font_pixels) const {
+  // The heat maps drawn afresh at the size and type asked for (presentation mode), side by side.
+  const QFont normal = vs_input_->font();
+  QFont font = normal;
+  font.setPixelSize(font_pixels);
+  for (widgets::HeatmapView* v : {vs_input_, vs_labels_}) v->setFont(font);
+  const QImage a = vs_input_->render(size.width() / 2, size.height()),
+               b = vs_labels_->render(size.width() / 2, size.height());
+  for (widgets::HeatmapView* v : {vs_input_, vs_labels_}) v->setFont(normal);
+  QImage out(a.width() + b.width(), std::max(a.height(), b.height()), QImage::Format_RGB32);
+  out.fill(Qt::white);
+  QPainter p(&out);
+  p.drawImage(0, 0, a);
+  p.drawImage(a.width(), 0, b);
+  return out;
 }
 
 QImage DisentanglementPanel::renderImage() const {

@@ -37,6 +37,8 @@ class DisentanglementPanel : public QWidget {
   widgets::HeatmapView* labelMap() const { return vs_labels_; }
   // Both heat maps side by side, as one image (exports).
   QImage renderImage() const;
+  // Both heat maps at `size` with text of `font_pixels` (presentation mode).
+  QImage renderImage(const QSize& size, int font_pixels) const;
 
  signals:
   void computeRequested(const revcol::studio::CkaRequest& request);

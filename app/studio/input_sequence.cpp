@@ -45,6 +45,9 @@ InputSequence describeInput(const QString& path) {
   switch (s.kind) {
     case SourceKind::Folder: {
       for (const std::string& f : listImageFiles(path.toStdString(), false)) s.files << QString::fromStdString(f);
+      // A labelled set (one sub-folder per class) holds its images one level down: play them all.
+      if (s.files.isEmpty())
+        for (const std::string& f : listImageFiles(path.toStdString(), true)) s.files << QString::fromStdString(f);
       if (s.files.isEmpty()) throw Error("the folder " + path.toStdString() + " holds no images");
       s.frames = int(s.files.size());
       break;

@@ -2,42 +2,90 @@
 // INPUT: an image, a folder of images, a video file or webcam:N.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QRegularExpression>
 #include <QTimer>
 #include <cstdio>
 #include <memory>
+#include <string>
+#include <tuple>
 
 #include "disentanglement_panel.h"
+#include "guide_dialog.h"
 #include "main_window.h"
+#include "presentation_window.h"
 #include "revcol/error.h"
+#include "revcol/version.h"
+
+namespace {
+
+// Every option of the command line, declared once for both parsers below.
+struct StudioOptions {
+  QCommandLineOption checkpoint{"checkpoint", "RevCol checkpoint to open.", "CKPT"};
+  QCommandLineOption screenshot{"screenshot",
+                                "Save the window to FILE once everything given has been computed, then exit.", "FILE"};
+  QCommandLineOption display{"explorer-mode", "Column explorer display: mean, l2, channel, pca or added.", "MODE"};
+  QCommandLineOption cell{"cell", "Open this cell of the column explorer in the detail view.", "COL,LEVEL"};
+  QCommandLineOption chain{"chain", "Show the chain-mode reconstruction errors."};
+  QCommandLineOption play{"play",
+                          "Play the opened folder or video through once (with --screenshot: shoot at the end)."};
+  QCommandLineOption cka{"cka", "Compute the CKA heat maps over FOLDER (class sub-folders as labels).", "FOLDER"};
+  QCommandLineOption truth{"ground-truth", "Show the ground truth found beside the input instead of the prediction."};
+  QCommandLineOption guide{"guide", "Open the guide at PAGE (index.html, glossary.html, ...); --screenshot shoots it.",
+                           "PAGE"};
+  QCommandLineOption presentation{
+      "presentation",
+      "Open presentation mode on VIEW 1-4 (explorer, predictions, reconstruction, CKA); --screenshot "
+      "shoots it.",
+      "VIEW"};
+
+  explicit StudioOptions(QCommandLineParser& parser) {
+    parser.setApplicationDescription("Explore the columns and levels of Reversible Column Networks.");
+    parser.addHelpOption();
+    parser.addVersionOption();
+    for (const QCommandLineOption* o :
+         {&checkpoint, &screenshot, &display, &cell, &chain, &play, &cka, &truth, &guide, &presentation})
+      parser.addOption(*o);
+    parser.addPositionalArgument("input", "Image, folder of images, video file or webcam:N to open.");
+  }
+};
+
+void nameApplication() {
+  QCoreApplication::setApplicationName("RevCol Studio");
+  QCoreApplication::setOrganizationName("RevCol Studio");
+  // versionString() starts with the name Qt prints before the version already.
+  QCoreApplication::setApplicationVersion(
+      QString::fromStdString(revcol::versionString()).remove(QRegularExpression("^RevCol Studio ")));
+}
+
+bool asksForHelpOrVersion(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--help" || a == "-h" || a == "-?" || a == "--help-all" || a == "--version" || a == "-v") return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+  // --help and --version print and exit without a display: a QApplication would need the
+  // platform plugin (an X server) before it could parse anything.
+  if (asksForHelpOrVersion(argc, argv)) {
+    QCoreApplication core(argc, argv);
+    nameApplication();
+    QCommandLineParser parser;
+    StudioOptions options(parser);
+    parser.process(core);  // prints help or version and exits 0
+    return 0;
+  }
   QApplication app(argc, argv);
-  QApplication::setApplicationName("RevCol Studio");
-  QApplication::setOrganizationName("RevCol Studio");
-
+  nameApplication();
   QCommandLineParser parser;
-  parser.setApplicationDescription("Explore the columns and levels of Reversible Column Networks.");
-  parser.addHelpOption();
-  QCommandLineOption checkpoint("checkpoint", "RevCol checkpoint to open.", "CKPT");
-  QCommandLineOption screenshot("screenshot",
-                                "Save the window to FILE once everything given has been computed, then exit.", "FILE");
-  QCommandLineOption display("explorer-mode", "Column explorer display: mean, l2, channel, pca or added.", "MODE");
-  QCommandLineOption cell("cell", "Open this cell of the column explorer in the detail view.", "COL,LEVEL");
-  QCommandLineOption chain("chain", "Show the chain-mode reconstruction errors.");
-  QCommandLineOption play("play",
-                          "Play the opened folder or video through once (with --screenshot: shoot at the end).");
-  QCommandLineOption cka("cka", "Compute the CKA heat maps over FOLDER (class sub-folders as labels).", "FOLDER");
-  QCommandLineOption truth("ground-truth", "Show the ground truth found beside the input instead of the prediction.");
-  parser.addOption(checkpoint);
-  parser.addOption(screenshot);
-  parser.addOption(display);
-  parser.addOption(cell);
-  parser.addOption(chain);
-  parser.addOption(play);
-  parser.addOption(cka);
-  parser.addOption(truth);
-  parser.addPositionalArgument("input", "Image, folder of images, video file or webcam:N to open.");
+  const StudioOptions options(parser);
   parser.process(app);
+  const auto& [checkpoint, screenshot, display, cell, chain, play, cka, truth] =
+      std::tie(options.checkpoint, options.screenshot, options.display, options.cell, options.chain, options.play,
+               options.cka, options.truth);
 
   revcol::studio::MainWindow window;
   window.show();
@@ -67,7 +115,11 @@ int main(int argc, char** argv) {
       // Let the last results paint before grabbing.
       QTimer::singleShot(200, &window, [&window, file]() {
         if (!window.idle()) return;  // more work was queued: the next becameIdle shoots
-        const bool ok = window.grab().save(file);
+        // The guide or the presentation when one was asked for, else the main window.
+        QWidget* target = &window;
+        if (window.guide() && window.guide()->isVisible()) target = window.guide();
+        if (window.presentation() && window.presentation()->isVisible()) target = window.presentation();
+        const bool ok = target->grab().save(file);
         QApplication::exit(!ok ? 2 : window.hadError() ? 1 : 0);
       });
     };
@@ -87,6 +139,19 @@ int main(int argc, char** argv) {
       *started = true;
       window.setPlaying(true);
     });
+  }
+  if (parser.isSet(options.guide)) window.showGuide(parser.value(options.guide));
+  if (parser.isSet(options.presentation)) {
+    bool ok = false;
+    const int view = parser.value(options.presentation).toInt(&ok);
+    if (!ok || view < 1 || view > 4) {
+      std::fprintf(stderr, "revcol-studio: --presentation takes a view 1-4\n");
+      return 2;
+    }
+    QObject::connect(&window, &revcol::studio::MainWindow::frameShown, &window,
+                     [&window, view](int) { window.showPresentation()->setView(view - 1); });
+    if (parser.positionalArguments().isEmpty() && !parser.isSet(checkpoint))
+      window.showPresentation()->setView(view - 1);
   }
   if (parser.isSet(truth)) {
     auto done = std::make_shared<bool>(false);

@@ -1,6 +1,7 @@
 #include "main_window.h"
 #include "studio_style.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
@@ -20,12 +21,16 @@
 #include <QSettings>
 #include <QShortcut>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTextBrowser>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "column_explorer.h"
+#include "guide_dialog.h"
+#include "presentation_window.h"
+#include "start_page.h"
 #include "ablation_panel.h"
 #include "disentanglement_panel.h"
 #include "revcol/error.h"
@@ -82,6 +87,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), cache_(cacheBudge
       "The input as the network saw it, with the task's overlay. Wheel: zoom, drag: pan, Ctrl+0: fit; the cell "
       "detail follows.");
   error_scale_ = new widgets::ColorBar(input_side);
+  error_scale_->setToolTip("The error map's colours and the values they stand for");
   error_scale_->hide();
   player_ = new widgets::PlayerBar(input_side);
   player_->hide();
@@ -94,8 +100,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), cache_(cacheBudge
   split->setStretchFactor(0, 2);
   split->setStretchFactor(1, 3);
   input_view_->setMinimumWidth(160);
-  layout->addWidget(split, 1);
+  // Nothing open yet: the start page stands in for the input and explorer.
+  stack_ = new QStackedWidget(central);
+  start_page_ = new StartPage(stack_);
+  stack_->addWidget(start_page_);
+  stack_->addWidget(split);
+  layout->addWidget(stack_, 1);
   setCentralWidget(central);
+  connect(start_page_, &StartPage::demoRequested, this, &MainWindow::openDemo);
+  connect(start_page_, &StartPage::recentRequested, this, [this](const QString& path) { openInput(path); });
+  connect(start_page_, &StartPage::guideRequested, this, [this]() { showGuide(); });
 
   buildMenus();
   buildDocks();
@@ -183,6 +197,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), cache_(cacheBudge
   restoreGeometry(settings.value("window/geometry").toByteArray());
   restoreState(settings.value("window/state").toByteArray(), kLayoutVersion);
   showDocksForTask();
+  // The start page stands alone: data docks would all be empty. showWorkspace() brings them back.
+  workspace_state_ = saveState(kLayoutVersion);
+  for (QDockWidget* d : findChildren<QDockWidget*>()) d->hide();
   rebuildRecentMenu();
 }
 
@@ -225,6 +242,7 @@ void MainWindow::buildMenus() {
   view_menu_ = menuBar()->addMenu("&View");
   view_menu_->addAction("Fit Input to Window", QKeySequence("Ctrl+0"), this, [this]() { input_view_->fitToWindow(); });
   view_menu_->addAction("Reset Layout", this, &MainWindow::resetLayout);
+  view_menu_->addAction("Presentation", QKeySequence(Qt::Key_F11), this, [this]() { showPresentation(); });
   view_menu_->addSeparator();
   QMenu* play = menuBar()->addMenu("&Playback");
   auto shortcut = [this, play](const QString& text, const QKeySequence& key, auto slot) {
@@ -267,6 +285,10 @@ void MainWindow::buildMenus() {
     if (!model_.info.file.empty()) openCheckpoint(QString::fromStdString(model_.info.file));
   });
   QMenu* help = menuBar()->addMenu("&Help");
+  help->addAction("&Guide", QKeySequence::HelpContents, this, [this]() { showGuide(); });
+  help->addAction("G&lossary", this, [this]() { showGuide("glossary.html"); });
+  help->addAction("&Keyboard Shortcuts", this, [this]() { showGuide("shortcuts.html"); });
+  help->addSeparator();
   help->addAction("About RevCol Studio", this,
                   [this]() { statusBar()->showMessage(QString::fromStdString(versionString()), 5000); });
 }
@@ -275,6 +297,11 @@ QDockWidget* MainWindow::addDock(const QString& title, QWidget* content, Qt::Doc
   auto* d = new QDockWidget(title, this);
   d->setObjectName(title);
   d->setWidget(content);
+  // Qt gives the title bar's buttons no tooltips of their own.
+  if (auto* b = d->findChild<QAbstractButton*>("qt_dockwidget_closebutton"))
+    b->setToolTip(QString("Close %1 (the View menu brings it back)").arg(title));
+  if (auto* b = d->findChild<QAbstractButton*>("qt_dockwidget_floatbutton"))
+    b->setToolTip(QString("Float %1 as a window of its own, or dock it again").arg(title));
   addDockWidget(area, d);
   view_menu_->addAction(d->toggleViewAction());
   return d;
@@ -289,6 +316,7 @@ void MainWindow::buildDocks() {
   auto* predictions_layout = new QVBoxLayout(predictions);
   top_bars_ = new widgets::ProbabilityBars(predictions);
   top_bars_->setMessage("Open a checkpoint and an image to see what the model predicts.");
+  top_bars_->setToolTip("The last head's top classes, detections by score, or segmentation classes by pixel share");
   head_bars_ = new widgets::ProbabilityBars(predictions);
   head_bars_->setToolTip(
       "With intermediate supervision every column has a head: its top-1 shows how sure each column is.");
@@ -385,6 +413,7 @@ void MainWindow::buildDocks() {
   cell_view_ = new widgets::ImageView(cell);
   cell_view_->setToolTip("The selected explorer cell, large; zoom and pan follow the input");
   cell_scale_ = new widgets::ColorBar(cell);
+  cell_scale_->setToolTip("The cell's colours and the values they stand for (the range the explorer used)");
   cell_readout_ = new QLabel("Click a cell of the column explorer.", cell);
   cell_readout_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // the readout never widens the dock
   cell_readout_->setWordWrap(true);
@@ -435,6 +464,14 @@ void MainWindow::fitToScreen() {
   const QSize inner = avail.size() - frame;
   resize(inner);
   move(avail.topLeft());
+  if (startPageShown())
+    size_docks_on_workspace_ = true;  // hidden docks take no size: given when the workspace shows
+  else
+    sizeDocks();
+}
+
+void MainWindow::sizeDocks() {
+  const QSize inner = size();
   // Side docks a fifth of the width, the bottom docks a third of the height.
   QList<QDockWidget*> left, right, bottom;
   for (QDockWidget* d : findChildren<QDockWidget*>()) {
@@ -462,9 +499,20 @@ void MainWindow::placeTimeline() {
 }
 
 void MainWindow::resetLayout() {
-  restoreState(default_layout_, kLayoutVersion);
+  workspace_state_ = default_layout_;
+  if (!startPageShown()) restoreState(default_layout_, kLayoutVersion);
   fitToScreen();
+  if (!startPageShown()) showDocksForTask();
+}
+
+void MainWindow::showWorkspace() {
+  if (!startPageShown()) return;
+  stack_->setCurrentIndex(1);
+  // The docks as they were laid out (saved, or as built), now that there is something to show.
+  restoreState(workspace_state_, kLayoutVersion);
   showDocksForTask();
+  if (size_docks_on_workspace_) sizeDocks();
+  size_docks_on_workspace_ = false;
 }
 
 void MainWindow::showEvent(QShowEvent* event) {
@@ -511,7 +559,45 @@ LoadOptions MainWindow::loadOptions() const {
   return o;
 }
 
+void MainWindow::showGuide(const QString& page) {
+  if (!guide_) {
+    guide_ = new GuideDialog(this);
+    if (model_ready_)
+      guide_->setArchitecture(model_.info.architecture, QString::fromStdString(describe(model_.info.architecture)));
+  }
+  guide_->showPage(page);
+  guide_->show();
+  guide_->raise();
+}
+
+PresentationWindow* MainWindow::showPresentation(bool full_screen) {
+  if (!presentation_) presentation_ = new PresentationWindow(this);
+  if (full_screen) {
+    if (screen()) presentation_->setGeometry(screen()->geometry());  // also where no window manager does it
+    presentation_->showFullScreen();
+  } else
+    presentation_->show();
+  presentation_->refresh();
+  presentation_->setFocus();
+  return presentation_;
+}
+
+bool MainWindow::startPageShown() const { return stack_->currentWidget() == start_page_; }
+
+void MainWindow::openDemo(int index) {
+  const QList<Demo>& demos = start_page_->demos();
+  if (index < 0 || index >= demos.size()) return;
+  const Demo& d = demos[index];
+  openCheckpoint(d.checkpoint);
+  openInput(d.input);
+  if (d.cka) {
+    pending_cka_folder_ = d.input;
+    showDock("Disentanglement (CKA)");
+  }
+}
+
 void MainWindow::openCheckpoint(const QString& path) {
+  showWorkspace();
   message_->hide();
   model_ready_ = false;
   setPlaying(false);
@@ -531,6 +617,7 @@ bool MainWindow::openInput(const QString& path) {
   }
   try {
     InputSequence next = describeInput(path);
+    showWorkspace();
     if (next.kind == SourceKind::Image) {
       // Decode here so a broken file is refused at once and the image shows before any model runs.
       const cv::Mat rgb = loadImageRgb(path.toStdString());
@@ -613,6 +700,7 @@ void MainWindow::showModel(const LoadedModel& loaded, double ms) {
     row("note", "bfloat16 was asked for but cannot run here: float32 instead");
   html += "</table>";
   model_panel_->setHtml(html);
+  if (guide_) guide_->setArchitecture(a, QString::fromStdString(describe(a)));
   ablation_panel_->setModel(loaded);
   overlay_controls_->setMode(loaded.task == Task::Detection      ? widgets::OverlayControls::Mode::Detection
                              : loaded.task == Task::Segmentation ? widgets::OverlayControls::Mode::Segmentation
@@ -656,6 +744,17 @@ void MainWindow::finishJob() {
   if (pending_ == 0) {
     progress_->hide();
     cancel_->hide();
+    if (!pending_cka_folder_.isEmpty() && model_ready_ && !player_->playing()) {
+      // A demo asked for CKA: its model and first frame are done, so the folder's features come next.
+      const QString folder = pending_cka_folder_;
+      pending_cka_folder_.clear();
+      try {
+        computeCka(ckaRequestForFolder(folder, true, 128));
+        return;  // idle once the CKA is done
+      } catch (const Error& e) {
+        showError(QString::fromStdString(e.what()));
+      }
+    }
     if (!player_->playing()) emit becameIdle();
   }
 }
@@ -678,6 +777,7 @@ void MainWindow::rebuildRecentMenu() {
     recent_menu_->addAction(QFileInfo(path).fileName().isEmpty() ? path : QFileInfo(path).fileName(), this,
                             [this, path]() { openInput(path); });
   recent_menu_->setEnabled(!recent.isEmpty());
+  start_page_->setRecentFiles(recent);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
@@ -701,7 +801,7 @@ void MainWindow::dropEvent(QDropEvent* event) {
 void MainWindow::closeEvent(QCloseEvent* event) {
   setPlaying(false);
   QSettings().setValue("window/geometry", saveGeometry());
-  QSettings().setValue("window/state", saveState(kLayoutVersion));
+  QSettings().setValue("window/state", startPageShown() ? workspace_state_ : saveState(kLayoutVersion));
   QMainWindow::closeEvent(event);
 }
 

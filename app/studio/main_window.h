@@ -31,6 +31,7 @@ class QCheckBox;
 class QDockWidget;
 class QTimer;
 class QSplitter;
+class QStackedWidget;
 
 namespace revcol::widgets {
 class ColorBar;
@@ -47,6 +48,9 @@ class FeatureGrid;
 namespace revcol::studio {
 
 class ColumnExplorer;
+class GuideDialog;
+class StartPage;
+class PresentationWindow;
 class DisentanglementPanel;
 class AblationPanel;
 
@@ -91,6 +95,16 @@ class MainWindow : public QMainWindow {
   void selectCellWhenReady(int column, int level);
   // The docks and window size as first built, fitted to the screen (View > Reset Layout).
   void resetLayout();
+  // Help > Guide at `page` ("glossary.html#cka"); the dialog stays open beside the window.
+  void showGuide(const QString& page = "index.html");
+  GuideDialog* guide() const { return guide_; }
+  // Opens bundled demo `index` of startPage()->demos() (checkpoint, sample input, CKA when it has one).
+  void openDemo(int index);
+  StartPage* startPage() const { return start_page_; }
+  // View > Presentation (F11): the presentation window, full screen unless `full_screen` is false.
+  PresentationWindow* showPresentation(bool full_screen = true);
+  PresentationWindow* presentation() const { return presentation_; }
+  bool startPageShown() const;
   // Shows the ground truth found beside the input instead of the prediction (when there is one).
   void setGroundTruthShown(bool shown);
   bool groundTruthAvailable() const;
@@ -147,6 +161,8 @@ class MainWindow : public QMainWindow {
   // Shows the docks that apply to what is loaded and open, hides the rest.
   void showDocksForTask();
   void placeTimeline();  // gives a newly shown timeline its share of the bottom
+  void sizeDocks();      // side docks a fifth of the width, bottom docks a third of the height
+  void showWorkspace();  // leaves the start page: input, explorer and docks
 
   // main_window_sequence.cpp
   void requestAnalysis(const FrameRequest& frame);
@@ -239,8 +255,15 @@ class MainWindow : public QMainWindow {
   QPushButton* cancel_ = nullptr;
   QMenu* recent_menu_ = nullptr;
   QMenu* view_menu_ = nullptr;
-  QByteArray default_layout_;  // saveState() right after the docks were built
-  bool fitted_ = false;        // sized to the screen once shown
+  QByteArray default_layout_;        // saveState() right after the docks were built
+  QStackedWidget* stack_ = nullptr;  // the start page, or the workspace once anything is open
+  QByteArray workspace_state_;       // the docks' layout while the start page hides them
+  bool size_docks_on_workspace_ = false;
+  StartPage* start_page_ = nullptr;
+  GuideDialog* guide_ = nullptr;
+  PresentationWindow* presentation_ = nullptr;
+  QString pending_cka_folder_;  // a demo's CKA, computed once its model and input are done
+  bool fitted_ = false;         // sized to the screen once shown
 };
 
 }  // namespace revcol::studio

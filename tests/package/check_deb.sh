@@ -37,6 +37,7 @@ expect_file() {
 }
 for f in /usr/bin/revcol-cli /usr/bin/revcol-studio /usr/bin/revcol-live \
          /usr/share/revcol-studio/labels/imagenet1k.txt /usr/share/revcol-studio/samples/shapes.png \
+         /usr/share/revcol-studio/help/index.html /usr/share/revcol-studio/help/glossary.html \
          /usr/share/applications/revcol-studio.desktop /usr/share/applications/revcol-live.desktop \
          /usr/share/icons/hicolor/scalable/apps/revcol-studio.svg /usr/share/mime/packages/revcol-studio.xml; do
   expect_file "$f"

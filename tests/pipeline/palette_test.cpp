@@ -124,8 +124,8 @@ TEST(Palette, DetectorOfCocoClassesColoursByMmdetsPalette) {
   EXPECT_EQ(d.palette(), defaultPalette(readLabelFile(labelsDir() + "coco80.txt")));
 }
 
-// The segmentation demo stores meta.PALETTE (revcol-train writes one): the checkpoint's colours are
-// used, one per class and all different, and its background keeps the checkpoint's colour.
+// The segmentation demo stores meta.PALETTE (revcol-train writes defaultPalette of its class names):
+// the checkpoint's colours are used, one per class and all different, background grey.
 TEST(Palette, SegmentationDemoGetsDistinctColoursForItsClasses) {
   const Segmenter s = Segmenter::load(REVCOL_SOURCE_DIR "/models/demo/revcol_fashion_upernet.pth");
   const std::vector<std::string>& names = s.classNames();
@@ -134,12 +134,13 @@ TEST(Palette, SegmentationDemoGetsDistinctColoursForItsClasses) {
   ASSERT_EQ(p.size(), 11u);
   EXPECT_EQ(names[0], "background");
   EXPECT_EQ(std::set<Rgb>(p.begin(), p.end()).size(), 11u);
-  EXPECT_EQ(p[0], (Rgb{0, 0, 0}));       // meta.PALETTE[0]
-  EXPECT_EQ(p[1], (Rgb{97, 137, 191}));  // meta.PALETTE[1] (T-shirt/top)
+  EXPECT_EQ(p[0], (Rgb{128, 128, 128}));  // meta.PALETTE[0]
+  EXPECT_EQ(p[1], (Rgb{31, 119, 180}));   // meta.PALETTE[1] (T-shirt/top): tab10's first
   for (size_t i = 0; i + 1 < p.size(); ++i)
     EXPECT_GE(distance(p[i], p[i + 1]), kMinNeighbourDistance) << names[i] << " / " << names[i + 1];
-  // Without the stored palette the same names get grey background and tab10 for the garments.
+  // What revcol-train writes, and what a checkpoint without a stored palette gets.
   const std::vector<Rgb> d = defaultPalette(names);
+  EXPECT_EQ(p, d);
   EXPECT_EQ(d[0], (Rgb{128, 128, 128}));
   EXPECT_EQ(std::set<Rgb>(d.begin(), d.end()).size(), 11u);
   for (size_t i = 0; i + 1 < d.size(); ++i)

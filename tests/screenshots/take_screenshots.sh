@@ -48,4 +48,14 @@ for size in "${sizes[@]}"; do
   shoot segmentation_truth --checkpoint "$upernet" --ground-truth "$scene"
   # CKA over held-out items.
   shoot cka --checkpoint "$demo" --cka "$set_dir" "$item"
+  # Nothing open: the start page.
+  shoot start
+  # The guide: what RevCol is (with the loaded model's figure) and the glossary.
+  shoot guide_revcol --checkpoint "$demo" --guide revcol.html "$item"
+  shoot guide_glossary --guide glossary.html
+  # Presentation mode, each view.
+  shoot presentation_explorer --checkpoint "$demo" --presentation 1 "$item"
+  shoot presentation_heads --checkpoint "$demo" --presentation 2 "$item"
+  shoot presentation_reconstruction --checkpoint "$demo" --presentation 3 "$item"
+  shoot presentation_cka --checkpoint "$demo" --presentation 4 --cka "$root/resources/samples/fashion_labelled" "$item"
 done

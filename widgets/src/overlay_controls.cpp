@@ -30,11 +30,13 @@ OverlayControls::OverlayControls(QWidget* parent) : QWidget(parent) {
   score_ = new QSlider(Qt::Horizontal, this);
   score_->setRange(0, 100);
   score_->setValue(30);
+  score_->setToolTip("Detections scoring below this are hidden");
   score_label_ = new QLabel(this);
   form->addRow(score_label_, score_);
   opacity_ = new QSlider(Qt::Horizontal, this);
   opacity_->setRange(0, 100);
   opacity_->setValue(50);
+  opacity_->setToolTip("How strongly masks and label maps cover the frame (0: not at all)");
   form->addRow("Opacity", opacity_);
   layout->addLayout(form);
   list_ = new QListWidget(this);

@@ -34,6 +34,7 @@ PlayerBar::PlayerBar(QWidget* parent) : QWidget(parent) {
   next_ = button(QStyle::SP_MediaSeekForward, "Next frame (Right)");
   last_ = button(QStyle::SP_MediaSkipForward, "Last frame (End)");
   slider_ = new QSlider(Qt::Horizontal, this);
+  slider_->setToolTip("Drag to a frame (it is analysed when released)");
   slider_->setTracking(false);    // one request when the handle is released, not one per pixel
   slider_->setMinimumWidth(120);  // still scrubbable when the window is narrow
   slider_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
