@@ -18,6 +18,19 @@
 #include "revcol_widgets/heatmap_view.h"
 
 namespace revcol::studio {
+namespace {
+
+// Two heat maps as one figure, on white.
+QImage sideBySide(const QImage& a, const QImage& b) {
+  QImage out(a.width() + b.width(), std::max(a.height(), b.height()), QImage::Format_RGB32);
+  out.fill(Qt::white);
+  QPainter p(&out);
+  p.drawImage(0, 0, a);
+  p.drawImage(a.width(), 0, b);
+  return out;
+}
+
+}  // namespace
 
 CkaRequest ckaRequestForFolder(const QString& folder, bool labels_from_subfolders, int max_images) {
   CkaRequest r;
@@ -123,22 +136,11 @@ QImage DisentanglementPanel::renderImage(const QSize& size, int font_pixels) con
   const QImage a = vs_input_->render(size.width() / 2, size.height()),
                b = vs_labels_->render(size.width() / 2, size.height());
   for (widgets::HeatmapView* v : {vs_input_, vs_labels_}) v->setFont(normal);
-  QImage out(a.width() + b.width(), std::max(a.height(), b.height()), QImage::Format_RGB32);
-  out.fill(Qt::white);
-  QPainter p(&out);
-  p.drawImage(0, 0, a);
-  p.drawImage(a.width(), 0, b);
-  return out;
+  return sideBySide(a, b);
 }
 
 QImage DisentanglementPanel::renderImage() const {
-  const QImage a = vs_input_->grab().toImage(), b = vs_labels_->grab().toImage();
-  QImage out(a.width() + b.width(), std::max(a.height(), b.height()), QImage::Format_RGB32);
-  out.fill(Qt::white);
-  QPainter p(&out);
-  p.drawImage(0, 0, a);
-  p.drawImage(a.width(), 0, b);
-  return out;
+  return sideBySide(vs_input_->grab().toImage(), vs_labels_->grab().toImage());
 }
 
 }  // namespace revcol::studio

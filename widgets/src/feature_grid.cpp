@@ -1,5 +1,6 @@
 // FeatureGrid: state, layout and events. Painting is in feature_grid_paint.cpp.
 #include "revcol_widgets/feature_grid.h"
+#include "item_tooltip.h"
 
 #include <QEvent>
 #include <QHelpEvent>
@@ -219,15 +220,7 @@ QString FeatureGrid::toolTipAt(const QPoint& pos) const {
 }
 
 bool FeatureGrid::event(QEvent* event) {
-  if (event->type() == QEvent::ToolTip) {
-    auto* help = static_cast<QHelpEvent*>(event);
-    const QString tip = toolTipAt(help->pos());
-    if (tip.isEmpty())
-      QToolTip::hideText();
-    else
-      QToolTip::showText(help->globalPos(), tip, this);
-    return true;
-  }
+  if (showItemToolTip(this, event, [this](const QPoint& pos) { return toolTipAt(pos); })) return true;
   return QWidget::event(event);
 }
 

@@ -1,4 +1,5 @@
 #include "revcol_widgets/probability_bars.h"
+#include "item_tooltip.h"
 
 #include <QEvent>
 #include <QHelpEvent>
@@ -106,15 +107,7 @@ QSize ProbabilityBars::sizeHint() const {
 QSize ProbabilityBars::minimumSizeHint() const { return {160, sizeHint().height()}; }
 
 bool ProbabilityBars::event(QEvent* event) {
-  if (event->type() == QEvent::ToolTip) {
-    auto* help = static_cast<QHelpEvent*>(event);
-    const QString tip = toolTipAt(help->pos());
-    if (tip.isEmpty())
-      QToolTip::hideText();
-    else
-      QToolTip::showText(help->globalPos(), tip, this);
-    return true;
-  }
+  if (showItemToolTip(this, event, [this](const QPoint& pos) { return toolTipAt(pos); })) return true;
   return QWidget::event(event);
 }
 
