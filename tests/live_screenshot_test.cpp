@@ -58,3 +58,32 @@ TEST(LiveScreenshot, RendersTheFixtureModelAndIsNotBlank) {
   ASSERT_TRUE(std::regex_search(log, m, std::regex(R"(display fps: mean ([0-9.]+))"))) << log;
   EXPECT_GT(std::stod(m[1]), 10.0) << log;
 }
+
+// The loading screen can be captured (--screenshot-at loading) and the start flags reach the view;
+// a --column past the model's last column is refused once the model is known, in one line.
+TEST(LiveScreenshot, LoadingScreenAndStartFlags) {
+  const std::string xvfb = REVCOL_XVFB_RUN;
+  if (xvfb.empty()) GTEST_SKIP() << "xvfb-run was not found at configure time (apt-get install xvfb)";
+  const std::string run = "env ASAN_OPTIONS=detect_leaks=0 " + xvfb + " -a -s '-screen 0 1366x768x24' " + REVCOL_LIVE +
+                          " " REVCOL_SOURCE_DIR "/resources/samples/fashion_scenes.mp4 --window 1366 768 ";
+  const std::string demo = " --checkpoint " REVCOL_SOURCE_DIR "/models/demo/revcol_fashion_cls.pth";
+  const std::string out = std::string(REVCOL_TEST_OUTPUT) + "/live_loading.png";
+  std::filesystem::remove(out);
+  int status = -1;
+  std::string log = runAndCapture(run + demo + " --screenshot " + out + " --screenshot-at loading", status);
+  ASSERT_EQ(status, 0) << log;
+  cv::Mat shot = revcol::loadImageRgb(out);
+  EXPECT_EQ(shot.cols, 1366);
+  EXPECT_EQ(shot.rows, 768);
+  cv::Scalar mean, stddev;
+  cv::meanStdDev(shot.reshape(1), mean, stddev);
+  EXPECT_GT(stddev[0], 10.0) << "the loading screen looks blank";
+
+  const std::string modes = std::string(REVCOL_TEST_OUTPUT) + "/live_error_mode.png";
+  log = runAndCapture(run + demo + " --mode error --column 3 --level c2 --frames 20 --screenshot " + modes, status);
+  EXPECT_EQ(status, 0) << log;
+
+  log = runAndCapture(run + demo + " --column 9 --frames 20", status);
+  EXPECT_NE(status, 0);
+  EXPECT_NE(log.find("revcol-live: --column 9: the model has 4 columns, numbered 0 to 3\n"), std::string::npos) << log;
+}

@@ -1,6 +1,7 @@
 #pragma once
 // What the viewer shows, changed only by key actions on the render thread. The worker reads a copy
 // (ViewSettings) when it colours a result, so nothing here is shared between threads.
+#include <optional>
 #include <string>
 
 #include "keys.h"
@@ -9,7 +10,15 @@ namespace revcol::live {
 
 enum class DisplayMode { MeanAbs, Pca, Channel, ReconstructionError };
 constexpr int kDisplayModeCount = 4;
+// The words shown in the window: "mean |activation|", ...
 const char* toString(DisplayMode mode);
+// What the colours of a mode mean, in a sentence or two for the window's key.
+const char* modeExplanation(DisplayMode mode);
+// The short name of --mode (the studio's --explorer-mode words where they exist): "mean", "pca",
+// "channel", "error".
+const char* modeName(DisplayMode mode);
+// The mode named by modeName(), or nothing.
+std::optional<DisplayMode> modeFromName(const std::string& name);
 
 // What the worker needs to turn an analysis into images.
 struct ViewSettings {

@@ -10,21 +10,23 @@
 #include <string>
 #include <thread>
 
+#include "frame_feed.h"
+
 namespace revcol::live {
 
-class FrameSource {
+class FrameSource : public FrameFeed {
  public:
   // Opens the source; throws revcol::Error with a message naming it when it cannot be read.
   explicit FrameSource(const std::string& spec);
-  ~FrameSource();
+  ~FrameSource() override;
   FrameSource(const FrameSource&) = delete;
   FrameSource& operator=(const FrameSource&) = delete;
 
   // The newest frame (8-bit RGB) and its sequence number (starts at 1; 0 = nothing yet). A still
   // image counts as a new frame every 1/30 s, like a camera pointed at a still scene, so the model
   // keeps running and its fps stays meaningful.
-  uint64_t latest(cv::Mat& rgb) const;
-  const std::string& description() const { return description_; }
+  uint64_t latest(cv::Mat& rgb) const override;
+  std::string description() const override { return description_; }
 
  private:
   void captureLoop();

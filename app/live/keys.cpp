@@ -6,7 +6,8 @@ namespace revcol::live {
 
 const std::vector<KeyBinding>& keyBindings() {
   static const std::vector<KeyBinding> table = {
-      {GLFW_KEY_M, "M", Action::CycleMode, "cycle display mode: mean |a|, PCA, one channel, reconstruction error"},
+      {GLFW_KEY_M, "M", Action::CycleMode,
+       "cycle display mode: mean |activation|, PCA, one channel, reconstruction error"},
       {GLFW_KEY_LEFT_BRACKET, "[", Action::PrevChannel, "previous channel (one-channel mode)"},
       {GLFW_KEY_RIGHT_BRACKET, "]", Action::NextChannel, "next channel (one-channel mode)"},
       {GLFW_KEY_SPACE, "Space", Action::TogglePause, "pause / resume the input"},

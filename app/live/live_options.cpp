@@ -15,6 +15,10 @@ const char* kUsage =
     "  --size N               network input side (default: the model card's size, else 224)\n"
     "  --threads N            CPU threads of the model (default 0: the cores not busy elsewhere)\n"
     "  --bf16                 MLPs in bfloat16 (faster where the CPU has it, ~1e-2 drift)\n"
+    "  --mode MODE            start in mode mean, pca, channel or error (M cycles; default mean)\n"
+    "  --channel N            the channel of mode channel (default 0; [ and ] change it)\n"
+    "  --column N             the column shown large, 0 = first (default 0; Left/Right change it)\n"
+    "  --level L              the level shown large, 0-3 or c0-c3 (default 0; Up/Down change it)\n"
     "  --fullscreen           start full screen (F toggles)\n"
     "  --show-help            start with the key help shown (H / F1 toggles)\n"
     "  --window W H           window size (default 1600 900)\n"
@@ -22,6 +26,8 @@ const char* kUsage =
     "  --max-fps F            display frame cap (default 60)\n"
     "  --frames N             render N frames after the first result, then exit\n"
     "  --screenshot FILE      save the last frame as PNG and exit (after --frames, default 3)\n"
+    "  --screenshot-at WHEN   result (default: count --frames from the first result) or loading\n"
+    "                         (count from the window's first frame: the loading screen)\n"
     "  --report-fps           print the measured display and model fps at exit\n"
     "  --version, --help\n";
 
@@ -33,6 +39,13 @@ int toInt(const std::string& flag, const std::string& v) {
   } catch (const std::exception&) {
   }
   throw Error(flag + " expects a whole number, got '" + v + "'");
+}
+
+// "2" or "c2" -> 2; levels are c0..c3 in every RevCol.
+int toLevel(const std::string& v) {
+  const std::string digits = v.size() == 2 && (v[0] == 'c' || v[0] == 'C') ? v.substr(1) : v;
+  if (digits.size() == 1 && digits[0] >= '0' && digits[0] <= '3') return digits[0] - '0';
+  throw Error("--level expects 0, 1, 2 or 3 (or c0 to c3), got '" + v + "'");
 }
 
 }  // namespace
@@ -63,6 +76,19 @@ std::optional<LiveOptions> parseLiveOptions(const std::vector<std::string>& args
       o.threads = toInt(a, value());
     } else if (a == "--bf16") {
       o.bf16 = true;
+    } else if (a == "--mode") {
+      const std::string& v = value();
+      std::optional<DisplayMode> mode = modeFromName(v);
+      if (!mode) throw Error("--mode expects mean, pca, channel or error, got '" + v + "'");
+      o.mode = *mode;
+    } else if (a == "--channel") {
+      o.channel = toInt(a, value());
+      if (o.channel < 0) throw Error("--channel must be >= 0 (the first channel is 0)");
+    } else if (a == "--column") {
+      o.column = toInt(a, value());
+      if (o.column < 0) throw Error("--column must be >= 0 (the first column is 0)");
+    } else if (a == "--level") {
+      o.level = toLevel(value());
     } else if (a == "--fullscreen") {
       o.fullscreen = true;
     } else if (a == "--show-help") {
@@ -78,6 +104,10 @@ std::optional<LiveOptions> parseLiveOptions(const std::vector<std::string>& args
       o.frames = toInt(a, value());
     } else if (a == "--screenshot") {
       o.screenshot = value();
+    } else if (a == "--screenshot-at") {
+      const std::string& v = value();
+      if (v != "loading" && v != "result") throw Error("--screenshot-at expects loading or result, got '" + v + "'");
+      o.screenshot_loading = v == "loading";
     } else if (a == "--report-fps") {
       o.report_fps = true;
     } else if (!a.empty() && a[0] == '-' && a.size() > 1) {
@@ -97,6 +127,12 @@ std::optional<LiveOptions> parseLiveOptions(const std::vector<std::string>& args
   if (o.max_fps < 1) throw Error("--max-fps must be >= 1");
   if (!o.screenshot.empty() && o.frames == 0) o.frames = 3;
   return o;
+}
+
+std::string startColumnError(const LiveOptions& options, int columns) {
+  if (columns <= 0 || options.column < columns) return "";
+  return "--column " + std::to_string(options.column) + ": the model has " + std::to_string(columns) +
+         " columns, numbered 0 to " + std::to_string(columns - 1);
 }
 
 }  // namespace revcol::live

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "app_state.h"
+
 namespace revcol::live {
 
 struct LiveOptions {
@@ -15,6 +17,14 @@ struct LiveOptions {
   bool bf16 = false;       // the backbone's MLPs in bfloat16 (RevCol-T: 1.7-1.8x faster on AMX here, README)
   std::string screenshot;  // save the framebuffer after `frames` frames, then exit
   int frames = 0;          // 0 = run until Esc; counted from the first frame that shows a result
+  // Count `frames` from the window's first frame instead: a screenshot of the loading screen.
+  bool screenshot_loading = false;
+  // The view at start (keys change it later). `column` is checked against the model once it is
+  // loaded: the number of columns is not known before.
+  DisplayMode mode = DisplayMode::MeanAbs;
+  int channel = 0;
+  int column = 0;
+  int level = 0;
   bool report_fps = false;
   bool fullscreen = false;
   bool show_help = false;
@@ -27,5 +37,8 @@ struct LiveOptions {
 // Parses argv (without the program name). Returns nothing and fills `exit_message` for --help and
 // --version (exit 0); throws revcol::Error on a bad argument.
 std::optional<LiveOptions> parseLiveOptions(const std::vector<std::string>& args, std::string& exit_message);
+
+// The one-line complaint about --column once the model's column count is known ("" when fine).
+std::string startColumnError(const LiveOptions& options, int columns);
 
 }  // namespace revcol::live

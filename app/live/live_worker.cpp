@@ -4,11 +4,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <cstdio>
 #include <numeric>
 
-#include "cell_colours.h"
+#include "model_summary.h"
 #include "revcol/class_labels.h"
 #include "revcol/error.h"
 #include "revcol/model_card.h"
@@ -61,9 +59,21 @@ std::shared_ptr<const LiveResult> LiveWorker::result(uint64_t* generation) const
   return result_;
 }
 
-std::string LiveWorker::modelDescription() const {
+LoadingStatus LiveWorker::loading() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return description_;
+  LoadingStatus s = loading_;
+  s.stage_seconds = std::chrono::duration<double>(Clock::now() - stage_start_).count();
+  return s;
+}
+
+std::string LiveWorker::modelSummary() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return summary_;
+}
+
+int64_t LiveWorker::parameters() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return parameters_;
 }
 
 std::string LiveWorker::precisionNote() const {
@@ -93,6 +103,13 @@ uint64_t LiveWorker::analysesDone() const {
   return analyses_;
 }
 
+// Caller holds mutex_.
+void LiveWorker::setStage(LoadingStatus::Stage stage) {
+  if (loading_.stage == stage) return;
+  loading_.stage = stage;
+  stage_start_ = Clock::now();
+}
+
 void LiveWorker::run() {
   // Lower this thread's priority (Linux nice is per thread, and libtorch's OpenMP threads, created
   // from here, inherit it): on a busy laptop the render loop must win over the model.
@@ -105,15 +122,20 @@ void LiveWorker::run() {
         spec_.random_tiny ? RevColModel::random(revcolTiny(), 0, load) : RevColModel::load(spec_.checkpoint, load);
     std::vector<std::string> names = classNamesFor(model.info().architecture.num_classes);
     std::lock_guard<std::mutex> lock(mutex_);
-    description_ = spec_.random_tiny ? "RevCol-T, random weights" : describe(model.info().architecture);
+    summary_ = plainModelSummary(model.info().architecture);
+    parameters_ = model.info().parameter_count;
+    if (spec_.random_tiny) summary_ += " (random weights)";
     // Say whether --bf16 took: a CPU without a bf16 kernel keeps float32.
     if (spec_.bf16) precision_ = model.info().cpu_path == "fast bf16" ? "bf16" : "float32, bf16 not available";
     columns_ = model.info().architecture.columns;
+    loading_.load_seconds = std::chrono::duration<double>(Clock::now() - stage_start_).count();
+    setStage(LoadingStatus::Stage::WaitingForFrame);
     model_.emplace(std::move(model));
     class_names_ = std::move(names);
   } catch (const std::exception& e) {
     std::lock_guard<std::mutex> lock(mutex_);
     error_ = e.what();
+    setStage(LoadingStatus::Stage::Failed);
     return;
   }
 
@@ -131,27 +153,33 @@ void LiveWorker::run() {
         frame = pending_;
         seq = pending_seq_;
         pending_ = cv::Mat();
+        if (!result_) {
+          setStage(LoadingStatus::Stage::FirstAnalysis);
+          loading_.frame_seq = seq;
+        }
       } else {
         recolour = true;
       }
     }
     try {
       if (!recolour) {
-        auto t0 = std::chrono::steady_clock::now();
+        auto t0 = Clock::now();
         AnalysisOptions options;
         options.added_maps = false;
         options.decoders = false;
-        options.progress = [this](int, int) {
+        options.progress = [this](int done, int total) {
           std::lock_guard<std::mutex> lock(mutex_);
+          loading_.steps_done = done;
+          loading_.steps_total = total;
           return !stop_;
         };
-        auto analysis = std::make_shared<AnalysisResult>(model_->analyze(preprocessImagenet(frame, prep), options));
-        analysis_ = std::move(analysis);
-        done_seq = seq;
-        double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-        colourAndPublish(seq, ms);
+        analysis_ = std::make_shared<AnalysisResult>(model_->analyze(preprocessImagenet(frame, prep), options));
+        // The pixels stay with their maps: a recolour later shows this frame, not a newer one.
+        analysed_frame_ = frame;
+        analysed_seq_ = done_seq = seq;
+        colourAndPublish(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
       } else if (analysis_) {
-        colourAndPublish(analysis_ ? done_seq : 0, result_ ? result_->model_ms : 0);
+        colourAndPublish(0);
       } else {
         std::lock_guard<std::mutex> lock(mutex_);
         view_changed_ = false;
@@ -165,37 +193,26 @@ void LiveWorker::run() {
   }
 }
 
-void LiveWorker::colourAndPublish(uint64_t seq, double ms) {
+// ms: the analysis time of a new frame; 0 for a recolour of the last one.
+void LiveWorker::colourAndPublish(double ms) {
   ViewSettings view;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     view = view_;
     view_changed_ = false;
   }
-  auto out = std::make_shared<LiveResult>();
-  out->frame_seq = seq;
-  out->view = view;
-  out->columns = int(analysis_->columns.size());
-  out->cells = colourCells(*analysis_, view);
-  for (int l = 0; l < 4; ++l)
-    if (!analysis_->columns.empty() && !analysis_->columns.back().levels[l].shape.empty())
-      out->level_channels[l] = analysis_->columns.back().levels[l].shape[0];
-  if (!analysis_->heads.empty() && !analysis_->heads.back().top.empty()) {
-    const TopClass& t = analysis_->heads.back().top.front();
-    std::string name = t.index < int64_t(class_names_.size()) ? class_names_[t.index] : std::to_string(t.index);
-    char pct[32];
-    std::snprintf(pct, sizeof pct, " %.0f%%", 100.0 * t.probability);
-    out->top1 = name + pct;
-  }
-  out->model_ms = ms;
+  auto out =
+      std::make_shared<LiveResult>(makeLiveResult(*analysis_, analysed_frame_, analysed_seq_, view, class_names_));
   std::lock_guard<std::mutex> lock(mutex_);
-  if (ms > 0 && seq != (result_ ? result_->frame_seq : 0)) {
+  out->model_ms = ms > 0 ? ms : (result_ ? result_->model_ms : 0);
+  if (ms > 0) {
     recent_ms_.push_back(ms);
     if (recent_ms_.size() > 8) recent_ms_.erase(recent_ms_.begin());
     ++analyses_;
   }
   result_ = std::move(out);
   ++generation_;
+  setStage(LoadingStatus::Stage::Ready);
   error_.clear();
 }
 

@@ -16,9 +16,12 @@
 #include "frame_source.h"
 #include "help_overlay.h"
 #include "keys.h"
+#include "live_loop.h"
 #include "live_options.h"
 #include "live_view.h"
 #include "live_worker.h"
+#include "model_summary.h"
+#include "view_content.h"
 #include "revcol/error.h"
 #include "revcol/image_io.h"
 #include "texture.h"
@@ -57,13 +60,30 @@ void setFullscreen(GLFWwindow* window, bool on, int& saved_x, int& saved_y, int&
   }
 }
 
-void loadFont(float px) {
+// The text font and a 1.5x one for titles and the prediction bars (read from the back of a room).
+// Returns the large one.
+ImFont* loadFonts(float px) {
   ImGuiIO& io = ImGui::GetIO();
-  const char* candidates[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"};
-  for (const char* path : candidates)
-    if (std::filesystem::exists(path) && io.Fonts->AddFontFromFileTTF(path, px)) return;
+  // Latin-1 plus the few signs the view writes (en dash, ellipsis, minus).
+  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2013, 0x2014, 0x2026, 0x2026, 0x2212, 0x2212, 0};
+  const char* path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  if (std::filesystem::exists(path) && io.Fonts->AddFontFromFileTTF(path, px, nullptr, ranges))
+    return io.Fonts->AddFontFromFileTTF(path, px * 1.5f, nullptr, ranges);
   io.Fonts->AddFontDefault();  // 13 px bitmap font: scale it up
   io.FontGlobalScale = px / 13.0f;
+  return nullptr;
+}
+
+// What the loading screen and the header say about the model file.
+void describeModelFile(const LiveOptions& opt, LoadingInfo& info) {
+  if (opt.random_tiny) {
+    info.model_file = "RevCol-T, random weights";
+    return;
+  }
+  info.model_file = std::filesystem::path(opt.checkpoint).filename().string();
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(opt.checkpoint, ec);
+  if (!ec) info.model_mb = double(bytes) / 1e6;
 }
 
 int run(const LiveOptions& opt) {
@@ -87,6 +107,10 @@ int run(const LiveOptions& opt) {
   AppState state;
   state.help = opt.show_help;
   state.fullscreen = opt.fullscreen;
+  state.view.mode = opt.mode;
+  state.view.channel = opt.channel;
+  state.column = opt.column;
+  state.level = opt.level;
   g_state = &state;
   glfwSetKeyCallback(window, onKey);  // before ImGui, which chains to it
 
@@ -94,12 +118,16 @@ int run(const LiveOptions& opt) {
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;
   ImGui::StyleColorsDark();
-  loadFont(opt.font_px > 0 ? opt.font_px : std::clamp(float(opt.height) / 32.0f, 16.0f, 64.0f));
+  ImFont* large_font = loadFonts(opt.font_px > 0 ? opt.font_px : std::clamp(float(opt.height) / 32.0f, 16.0f, 64.0f));
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330");
 
   int saved[4] = {100, 100, opt.width, opt.height};
-  LiveView view;
+  LiveView view(large_font);
+  ViewContent content;
+  LoadingInfo model_file;
+  describeModelFile(opt, model_file);
+  bool column_checked = false;
   std::deque<Clock::time_point> recent;  // frame times of the last second, for the fps shown
   long long counted_frames = 0;          // frames since the first result, for --frames / --report-fps
   Clock::time_point first_result_at{};
@@ -110,26 +138,24 @@ int run(const LiveOptions& opt) {
   const auto started = Clock::now();
   const auto frame_budget = std::chrono::duration<double>(1.0 / opt.max_fps);
   int exit_code = 0;
-  cv::Mat frame;
-  uint64_t frame_seq = 0;
 
   while (!glfwWindowShouldClose(window) && !state.quit) {
     const auto frame_start = Clock::now();
     glfwPollEvents();
     setFullscreen(window, state.fullscreen, saved[0], saved[1], saved[2], saved[3]);
     state.columns = std::max(1, worker.columns());
-
-    if (!state.paused) {
-      cv::Mat latest;
-      uint64_t seq = source.latest(latest);
-      if (seq != frame_seq && !latest.empty()) {
-        frame = latest;
-        frame_seq = seq;
-        worker.submitFrame(frame, frame_seq);
+    if (!column_checked && worker.columns() > 0) {
+      column_checked = true;
+      const std::string bad = startColumnError(opt, worker.columns());
+      if (!bad.empty()) {
+        std::fprintf(stderr, "revcol-live: %s\n", bad.c_str());
+        exit_code = 1;
+        break;
       }
     }
+
     worker.setView(state.view);
-    bool has_result = view.update(frame, frame_seq, worker);
+    const bool has_result = view.update(content, pumpFrames(source, worker, state.paused, content));
 
     recent.push_back(frame_start);
     while (recent.size() > 1 && frame_start - recent.front() > std::chrono::seconds(1)) recent.pop_front();
@@ -138,15 +164,21 @@ int run(const LiveOptions& opt) {
       stats.display_fps =
           double(recent.size() - 1) / std::chrono::duration<double>(recent.back() - recent.front()).count();
     stats.model_fps = worker.modelFps();
-    stats.source = source.description();
-    stats.model = worker.modelDescription();
     stats.precision = worker.precisionNote();
-    stats.error = worker.error();
+    stats.model_weights = model_file.model_file + ", " + weightCount(worker.parameters());
+    LoadingInfo& info = stats.loading;
+    info.model_file = model_file.model_file;
+    info.model_mb = model_file.model_mb;
+    info.source = source.description();
+    info.live_seq = content.liveSeq();
+    info.summary = worker.modelSummary();
+    info.status = worker.loading();
+    info.error = worker.error();
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
-    view.draw(state, stats);
+    view.draw(content, state, stats);
     if (state.help) drawHelpOverlay();
     ImGui::Render();
     int fb_w = 0, fb_h = 0;
@@ -156,7 +188,8 @@ int run(const LiveOptions& opt) {
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
-    if (has_result) {
+    // --screenshot-at loading counts from the first frame, so the picture shows the loading screen.
+    if (has_result || opt.screenshot_loading) {
       if (counted_frames == 0) {
         first_result_at = window_start = frame_start;
         analyses_at_start = worker.analysesDone();
@@ -169,8 +202,8 @@ int run(const LiveOptions& opt) {
         window_start = frame_start;
         window_frames = 1;
       }
-    } else if (opt.frames > 0 && !stats.error.empty() && worker.columns() == 0) {
-      std::fprintf(stderr, "revcol-live: %s\n", stats.error.c_str());
+    } else if (opt.frames > 0 && !info.error.empty() && worker.columns() == 0) {
+      std::fprintf(stderr, "revcol-live: %s\n", info.error.c_str());
       exit_code = 1;
       break;
     } else if (opt.frames > 0 && Clock::now() - started > std::chrono::minutes(5)) {
