@@ -96,19 +96,10 @@ void ErrorPlot::resizeEvent(QResizeEvent* event) {
   fitLegendColumns(plot_, width());
 }
 
-// Exports wrap the legend for their own width, then the window's wrap comes back.
-QImage ErrorPlot::render(int width, int height) {
-  fitLegendColumns(plot_, width);
-  const QImage image = plot_->toPixmap(width, height).toImage();
-  fitLegendColumns(plot_, this->width());
-  return image;
-}
+QImage ErrorPlot::render(int width, int height) { return renderPlot(plot_, width, height, this->width()); }
 
 bool ErrorPlot::savePng(const QString& path, int width, int height) {
-  fitLegendColumns(plot_, width);
-  const bool ok = plot_->savePng(path, width, height);
-  fitLegendColumns(plot_, this->width());
-  return ok;
+  return savePlotPng(plot_, path, width, height, this->width());
 }
 
 }  // namespace revcol::widgets

@@ -92,4 +92,18 @@ bool legendOutsideAxisRect(QCustomPlot* plot, int width, int height) {
   return plot->legend->visible() && legend.isValid() && !legend.intersects(plot->axisRect()->outerRect());
 }
 
+QImage renderPlot(QCustomPlot* plot, int width, int height, int widget_width) {
+  fitLegendColumns(plot, width);
+  const QImage image = plot->toPixmap(width, height).toImage();
+  fitLegendColumns(plot, widget_width);
+  return image;
+}
+
+bool savePlotPng(QCustomPlot* plot, const QString& path, int width, int height, int widget_width) {
+  fitLegendColumns(plot, width);
+  const bool ok = plot->savePng(path, width, height);
+  fitLegendColumns(plot, widget_width);
+  return ok;
+}
+
 }  // namespace revcol::widgets

@@ -115,19 +115,10 @@ void TimelinePlot::resizeEvent(QResizeEvent* event) {
   fitLegendColumns(plot_, width());
 }
 
-// Exports wrap the legend for their own width, then the window's wrap comes back.
-QImage TimelinePlot::render(int width, int height) {
-  fitLegendColumns(plot_, width);
-  const QImage image = plot_->toPixmap(width, height).toImage();
-  fitLegendColumns(plot_, this->width());
-  return image;
-}
+QImage TimelinePlot::render(int width, int height) { return renderPlot(plot_, width, height, this->width()); }
 
 bool TimelinePlot::savePng(const QString& path, int width, int height) {
-  fitLegendColumns(plot_, width);
-  const bool ok = plot_->savePng(path, width, height);
-  fitLegendColumns(plot_, this->width());
-  return ok;
+  return savePlotPng(plot_, path, width, height, this->width());
 }
 
 }  // namespace revcol::widgets
