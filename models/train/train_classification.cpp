@@ -141,6 +141,7 @@ int runTrainClassification(int argc, char** argv) {
       {"batch", batch},
       {"backward", reversible ? "reversible" : "ordinary"},
       {"train_seconds", train_seconds},
+      {"machine", machineDescription()},
       {"eval", {{"split", "test"}, {"seed", eval_seed}, {"count", eval_count}, {"head_accuracy", acc}}},
       {"eval_200", {{"split", "test"}, {"seed", eval_seed}, {"count", 200}, {"head_accuracy", acc200}}}};
   writeFileAtomic(out_path + ".json", manifest.dump(2) + "\n");

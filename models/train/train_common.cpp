@@ -2,8 +2,12 @@
 
 #include <revcol/error.h>
 
+#include <torch/version.h>
+
 #include <cmath>
+#include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace revcol::train {
 namespace {
@@ -69,6 +73,22 @@ std::string commandLine(int argc, char** argv) {
   std::string out = "revcol-train";
   for (int i = 0; i < argc; ++i) out += std::string(" ") + argv[i];
   return out;
+}
+
+std::string machineDescription() {
+  std::string cpu = "unknown CPU";
+  std::ifstream info("/proc/cpuinfo");
+  for (std::string line; std::getline(info, line);) {
+    if (line.rfind("model name", 0) != 0) continue;
+    const size_t colon = line.find(':');
+    if (colon != std::string::npos) cpu = line.substr(line.find_first_not_of(' ', colon + 1));
+    break;
+  }
+  const int threads = torch::get_num_threads();
+  std::ostringstream out;
+  out << cpu << ", " << std::thread::hardware_concurrency() << " logical cores, " << threads << " torch thread"
+      << (threads == 1 ? "" : "s") << ", libtorch " << TORCH_VERSION;
+  return out.str();
 }
 
 }  // namespace revcol::train

@@ -31,6 +31,10 @@ class Stopwatch {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
+// Where a model was trained, for its model card: CPU model, logical cores, torch threads,
+// libtorch version, e.g. "AMD EPYC 7B13, 2 logical cores, 1 torch thread, libtorch 2.1.0".
+std::string machineDescription();
+
 // The exact command line ("revcol-train cls ...") from a subcommand's argc/argv, for the manifest.
 std::string commandLine(int argc, char** argv);
 

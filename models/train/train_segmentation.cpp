@@ -224,6 +224,7 @@ int runTrainSegmentation(int argc, char** argv) {
                              {"batch", batch},
                              {"backward", reversible ? "reversible" : "ordinary"},
                              {"train_seconds", train_seconds},
+      {"machine", machineDescription()},
                              {"eval",
                               {{"split", "test"},
                                {"seed", eval_seed},

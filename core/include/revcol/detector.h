@@ -4,6 +4,7 @@
 // RLE, as pycocotools encodes them) and an overlay drawing.
 //
 // Threading: a Detector is not thread-safe; one worker thread owns it.
+#include <revcol/coco_rle.h>
 #include <revcol/detection.h>
 #include <revcol/palette.h>
 
@@ -77,18 +78,6 @@ class Detector {
   std::vector<std::string> names_;
   std::vector<Rgb> palette_;
 };
-
-// COCO run-length encoding of a binary mask (non-zero = 1): column-major runs, starting with a run
-// of zeros (possibly empty), as pycocotools' rleEncode.
-struct CocoRle {
-  int height = 0, width = 0;
-  std::vector<uint32_t> counts;
-};
-CocoRle encodeCocoRle(const cv::Mat& mask);
-cv::Mat decodeCocoRle(const CocoRle& rle);  // CV_8U, 0/1
-// pycocotools' compressed string form of the counts (rleToString) and back.
-std::string cocoRleString(const CocoRle& rle);
-CocoRle cocoRleFromString(const std::string& counts, int height, int width);
 
 // COCO-style results: [{"bbox": [x, y, w, h], "score", "category_id" (0-based), "category",
 // "segmentation": {"size": [h, w], "counts": "..."}}, ...] (segmentation only with masks).
