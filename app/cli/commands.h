@@ -12,5 +12,6 @@ int runAnalyze(const std::vector<std::string>& args);
 int runDetect(const std::vector<std::string>& args);
 int runSegment(const std::vector<std::string>& args);
 int runExport(const std::vector<std::string>& args);
+int runEvaluate(const std::vector<std::string>& args);
 
 }  // namespace revcol::cli

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "usage.h"
 #include "model_options.h"
+#include "task_options.h"
 #include "revcol/atomic_file.h"
 #include "revcol/detector.h"
 #include "revcol/error.h"
@@ -18,36 +19,12 @@
 namespace fs = std::filesystem;
 
 namespace revcol::cli {
-namespace {
-
-void parseScale(const std::string& text, DetectOptions& o) {
-  int a = 0, b = 0;
-  char tail = 0;
-  if (std::sscanf(text.c_str(), "%d,%d%c", &a, &b, &tail) != 2 || a < 32 || b < 32 || a > 8192 || b > 8192)
-    throw Error("--scale takes LONG,SHORT (two sizes in 32..8192), got '" + text + "'");
-  o.scale_long = std::max(a, b);
-  o.scale_short = std::min(a, b);
-}
-
-float parseThreshold(const std::string& text) {
-  try {
-    size_t used = 0;
-    const float t = std::stof(text, &used);
-    if (used == text.size() && t >= 0.f && t < 1.f) return t;
-  } catch (const std::exception&) {
-  }
-  throw Error("--score-thr takes a number in [0, 1), got '" + text + "'");
-}
-
-}  // namespace
 
 int runDetect(const std::vector<std::string>& argv) {
   Arguments args(argv, {"--checkpoint", "--scale", "--score-thr", "--out", "--device", "--weights", "--threads"},
                  {"--raw", "--bf16"});
   if (args.positional().empty()) throw Error(usageLine("detect"));
-  DetectOptions options;
-  parseScale(args.value("--scale", "1333,800"), options);
-  options.score_thr = parseThreshold(args.value("--score-thr", "0.05"));
+  DetectOptions options = detectOptionsFrom(args);
   options.raw = args.flag("--raw");
   const fs::path out = args.value("--out", ".");
   std::error_code ec;

@@ -38,6 +38,7 @@ int run(const std::vector<std::string>& args) {
   if (args[0] == "detect") return revcol::cli::runDetect(rest);
   if (args[0] == "segment") return revcol::cli::runSegment(rest);
   if (args[0] == "export") return revcol::cli::runExport(rest);
+  if (args[0] == "evaluate") return revcol::cli::runEvaluate(rest);
   throw revcol::Error("unknown command '" + args[0] + "' (see revcol-cli help)");
 }
 

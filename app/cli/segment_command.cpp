@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "usage.h"
 #include "model_options.h"
+#include "task_options.h"
 #include "revcol/atomic_file.h"
 #include "revcol/error.h"
 #include "revcol/image_io.h"
@@ -24,32 +25,6 @@ namespace fs = std::filesystem;
 
 namespace revcol::cli {
 namespace {
-
-SegmentOptions segmentOptionsFrom(const Arguments& args) {
-  SegmentOptions o;
-  if (args.has("--scale")) {
-    int a = 0, b = 0;
-    char tail = 0;
-    const std::string s = args.value("--scale");
-    if (std::sscanf(s.c_str(), "%d,%d%c", &a, &b, &tail) != 2 || a < 32 || b < 32 || a > 16384 || b > 16384)
-      throw Error("--scale takes LONG,SHORT (e.g. 2048,512), got '" + s + "'");
-    o.scale_long = std::max(a, b);
-    o.scale_short = std::min(a, b);
-  }
-  if (args.has("--mode")) o.mode = segmentModeFromName(args.value("--mode"));
-  if (args.has("--crop")) {
-    const int c = args.intValue("--crop", 512, 32, 16384);
-    o.crop = cv::Size(c, c);
-  }
-  if (args.has("--stride")) {
-    const int s = args.intValue("--stride", 341, 1, 16384);
-    o.stride = cv::Size(s, s);
-  }
-  o.features = args.flag("--raw");
-  // The logits at the original size (classes x H x W, often gigabytes) are not dumped: the
-  // decode-head logits of each pass hold the same information at stride 4.
-  return o;
-}
 
 // Label maps are written losslessly: 8-bit PNG for <= 256 classes, else 16-bit.
 void saveLabelPng(const fs::path& path, const cv::Mat& labels) {

@@ -20,6 +20,12 @@ const CommandUsage kCommands[] = {
      "segment --checkpoint CKPT [--scale LONG,SHORT] [--mode whole|slide] [--crop N] [--stride N] [--out DIR] [--raw] "
      "IMAGE...",
      "          UperNet label map, overlay and per-class shares (mmseg checkpoints)\n"},
+    {"evaluate",
+     "evaluate --checkpoint CKPT [--json] [--annotations FILE] [--label-maps DIR] [task options] INPUT...",
+     "          scores against ground truth. classification: top-1/top-5 per head, INPUT = folders with one\n"
+     "          sub-folder per class (3_dress/ or dress/); segmentation: mIoU, pixel accuracy, per-class IoU,\n"
+     "          label maps DIR/<stem>.png or <stem>_labels.png beside each image; detection: COCO AP (bbox,\n"
+     "          segm) against --annotations, INPUT optional (default: every image of the file)\n"},
     {"export",
      "export --checkpoint CKPT --out DIR [--what overlay,features,errors,raw,cka] [--stride N] [--start S] [--end S]\n"
      "         [--recursive] [--no-video] [--colormap viridis|magma|gray] [--cell PX] [--resume] [--shard I/N] [--quiet]\n"

@@ -9,7 +9,9 @@
 
 #include <revcol/atomic_file.h>
 #include <revcol/error.h>
+#include <revcol/segmentation_metrics.h>
 
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -50,47 +52,29 @@ void initBackboneFrom(RevColNetImpl& backbone, const std::string& path) {
   }
 }
 
-// mmseg's mIoU: per class intersection / union over the whole set, mean over classes that occur.
-struct SegScore {
-  double miou = 0, pixel_accuracy = 0;
-  std::vector<double> iou;  // NaN-free: -1 where a class never occurs
-};
-
-SegScore evaluate(RevColNetImpl& backbone, UPerHeadImpl& head, const fashion::FashionMnist& test, uint64_t seed,
-                  int64_t count, int size) {
+// mmseg's IoU metric (core's SegmentationScore, the one `revcol-cli evaluate` reports) over
+// held-out scenes [0, count).
+SegmentationScore evaluate(RevColNetImpl& backbone, UPerHeadImpl& head, const fashion::FashionMnist& test,
+                           uint64_t seed, int64_t count, int size) {
   torch::NoGradGuard no_grad;
   backbone.eval();
   head.eval();
-  torch::Tensor inter = torch::zeros({kSegClasses}, torch::kFloat64),
-                uni = torch::zeros({kSegClasses}, torch::kFloat64);
-  int64_t correct = 0, total = 0;
+  SegmentationScore score(kSegClasses);
   for (int64_t first = 0; first < count; first += 16) {
     const SceneBatch b = sceneBatch(test, seed, first, std::min<int64_t>(16, count - first), size);
     ForwardOptions o;
     o.heads = o.decoders = false;
     const ForwardResult r = backbone.forward(b.images, o);
-    const torch::Tensor pred = upsampled(head.forward({r.last.begin(), r.last.end()}), b.labels).argmax(1);
-    correct += pred.eq(b.labels).sum().item<int64_t>();
-    total += b.labels.numel();
-    for (int64_t c = 0; c < kSegClasses; ++c) {
-      const torch::Tensor p = pred.eq(c), l = b.labels.eq(c);
-      inter[c] += (p & l).sum().item<int64_t>();
-      uni[c] += (p | l).sum().item<int64_t>();
-    }
+    const torch::Tensor pred =
+        upsampled(head.forward({r.last.begin(), r.last.end()}), b.labels).argmax(1).to(torch::kInt32).contiguous();
+    const torch::Tensor labels = b.labels.to(torch::kInt32).contiguous();
+    for (int64_t i = 0; i < pred.size(0); ++i)
+      score.add(cv::Mat(size, size, CV_32S, pred[i].data_ptr<int32_t>()),
+                cv::Mat(size, size, CV_32S, labels[i].data_ptr<int32_t>()));
   }
   backbone.train();
   head.train();
-  SegScore s;
-  double sum = 0;
-  int present = 0;
-  for (int64_t c = 0; c < kSegClasses; ++c) {
-    const double u = uni[c].item<double>();
-    s.iou.push_back(u > 0 ? inter[c].item<double>() / u : -1.0);
-    if (u > 0) sum += s.iou.back(), ++present;
-  }
-  s.miou = present ? sum / present : 0;
-  s.pixel_accuracy = double(correct) / double(total);
-  return s;
+  return score;
 }
 
 // The mmseg config that goes into meta.config: what our loader reads (pool_scales, align_corners)
@@ -212,35 +196,38 @@ int runTrainSegmentation(int argc, char** argv) {
   for (auto& t : stateDict(*aux, "auxiliary_head.")) sd.push_back(std::move(t));
   saveSegmentationCheckpoint(out_path, sd, meta);
 
-  const SegScore score = evaluate(*backbone, *head, test_data, eval_seed, eval_count, size);
-  const SegScore score100 = evaluate(*backbone, *head, test_data, eval_seed, 100, size);
-  nlohmann::json manifest = {{"checkpoint", out_path},
-                             {"task", "segmentation"},
-                             {"architecture", describe(arch)},
-                             {"command", commandLine(argc, argv)},
-                             {"seed", seed},
-                             {"image_size", size},
-                             {"steps", steps},
-                             {"batch", batch},
-                             {"backward", reversible ? "reversible" : "ordinary"},
-                             {"train_seconds", train_seconds},
+  const SegmentationScore score = evaluate(*backbone, *head, test_data, eval_seed, eval_count, size);
+  const SegmentationScore score100 = evaluate(*backbone, *head, test_data, eval_seed, 100, size);
+  nlohmann::json class_iou = nlohmann::json::array();
+  for (double v : score.classIou()) class_iou.push_back(std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v));
+  nlohmann::json manifest = {
+      {"checkpoint", out_path},
+      {"task", "segmentation"},
+      {"architecture", describe(arch)},
+      {"command", commandLine(argc, argv)},
+      {"seed", seed},
+      {"image_size", size},
+      {"steps", steps},
+      {"batch", batch},
+      {"backward", reversible ? "reversible" : "ordinary"},
+      {"train_seconds", train_seconds},
       {"machine", machineDescription()},
-                             {"eval",
-                              {{"split", "test"},
-                               {"seed", eval_seed},
-                               {"count", eval_count},
-                               {"miou", score.miou},
-                               {"pixel_accuracy", score.pixel_accuracy},
-                               {"class_iou", score.iou}}},
-                             {"eval_100",
-                              {{"split", "test"},
-                               {"seed", eval_seed},
-                               {"count", 100},
-                               {"miou", score100.miou},
-                               {"pixel_accuracy", score100.pixel_accuracy}}}};
+      {"eval",
+       {{"split", "test"},
+        {"seed", eval_seed},
+        {"count", eval_count},
+        {"miou", score.meanIou()},
+        {"pixel_accuracy", score.pixelAccuracy()},
+        {"class_iou", class_iou}}},
+      {"eval_100",
+       {{"split", "test"},
+        {"seed", eval_seed},
+        {"count", 100},
+        {"miou", score100.meanIou()},
+        {"pixel_accuracy", score100.pixelAccuracy()}}}};
   writeFileAtomic(out_path + ".json", manifest.dump(2) + "\n");
-  std::printf("held-out mIoU %.4f, pixel accuracy %.4f (%lld test scenes, seed %llu); trained in %.0f s\n", score.miou,
-              score.pixel_accuracy, (long long)eval_count, (unsigned long long)eval_seed, train_seconds);
+  std::printf("held-out mIoU %.4f, pixel accuracy %.4f (%lld test scenes, seed %llu); trained in %.0f s\n", score.meanIou(),
+              score.pixelAccuracy(), (long long)eval_count, (unsigned long long)eval_seed, train_seconds);
   return 0;
 }
 
