@@ -69,6 +69,51 @@ TEST(DetRoiAlign, EmptyRoiAndEmptyInput) {
   EXPECT_EQ(none.sizes(), torch::IntArrayRef({0, 3, 7, 7}));
 }
 
+// RoIAlign is linear in the features, so its gradient is its adjoint: for any g and f,
+// <g, roiAlign(f)> = <roiAlign^T(g), f>. RoIs of both images, overlapping, across the border and
+// with sub-pixel corners, at two scales, exercise every branch of the bilinear rule.
+TEST(DetRoiAlign, GradientIsTheAdjointOfTheForward) {
+  torch::manual_seed(3);
+  const torch::Tensor f = torch::randn({2, 3, 9, 11}).requires_grad_(true);
+  const torch::Tensor r = rois({{0, 0.3f, 1.2f, 14.f, 10.5f},
+                                {1, -3.f, -2.f, 6.f, 7.f},
+                                {0, 5.f, 5.f, 30.f, 25.f},
+                                {1, 2.2f, 3.7f, 4.1f, 5.0f},
+                                {0, 10.f, 10.f, 10.f, 10.f}});
+  for (float scale : {1.f, 0.5f}) {
+    const torch::Tensor out = roiAlign(f, r, 3, 4, scale, 0, true);
+    const torch::Tensor g = torch::randn(out.sizes());
+    const torch::Tensor grad = torch::autograd::grad({out}, {f}, {g})[0];
+    const double lhs = (g * out).sum().item<double>(), rhs = (grad * f).sum().item<double>();
+    EXPECT_NEAR(lhs, rhs, 1e-4 * std::abs(lhs) + 1e-4) << "scale " << scale;
+    EXPECT_GT(grad.abs().sum().item<double>(), 0.0);
+  }
+}
+
+// One output bin against central finite differences of every input pixel (float32, step 1e-2:
+// the map is piecewise linear in the features, so the difference quotient is exact up to rounding).
+TEST(DetRoiAlign, GradientMatchesFiniteDifferences) {
+  torch::manual_seed(4);
+  torch::Tensor f = torch::randn({1, 2, 5, 6});
+  const torch::Tensor r = rois({{0, 0.7f, 0.4f, 4.6f, 3.9f}});
+  const torch::Tensor fg = f.clone().requires_grad_(true);
+  const torch::Tensor out = roiAlign(fg, r, 2, 2, 1.f, 0, true);
+  const torch::Tensor grad = torch::autograd::grad({out[0][1][1][0]}, {fg})[0];
+  torch::NoGradGuard no_grad;
+  float max_err = 0;
+  for (int64_t i = 0; i < f.numel(); ++i) {
+    const float h = 1e-2f;
+    torch::Tensor plus = f.clone(), minus = f.clone();
+    plus.view(-1)[i] += h;
+    minus.view(-1)[i] -= h;
+    const float numeric = (roiAlign(plus, r, 2, 2, 1.f, 0, true)[0][1][1][0].item<float>() -
+                           roiAlign(minus, r, 2, 2, 1.f, 0, true)[0][1][1][0].item<float>()) /
+                          (2 * h);
+    max_err = std::max(max_err, std::abs(numeric - grad.view(-1)[i].item<float>()));
+  }
+  EXPECT_LT(max_err, 1e-4f);
+}
+
 TEST(DetRoiAlign, ChannelsAndBatchIndex) {
   const torch::Tensor feats = torch::cat({rampMap(2), rampMap(2) * 2}, 0);  // batch of 2
   const torch::Tensor out = roiAlign(feats, rois({{1, 0, 0, 4, 4}}), 2, 2, 1.f, 0, true);

@@ -1,6 +1,7 @@
 #include "heads/det_ops.h"
 
 #include <ATen/Parallel.h>
+#include <torch/autograd.h>
 #include <revcol/error.h>
 
 #include <algorithm>
@@ -47,8 +48,16 @@ Sample bilinearSample(float y, float x, int64_t height, int64_t width) {
   return s;
 }
 
-void roiAlignOne(const float* input, int64_t channels, int64_t height, int64_t width, const float* roi, float* out,
-                 int64_t out_h, int64_t out_w, float spatial_scale, int sampling_ratio, bool aligned) {
+// The bilinear samples of every output bin of one RoI (per_bin consecutive samples per bin) and
+// the count each bin's sum is divided by.
+struct RoiSamples {
+  std::vector<Sample> samples;
+  int64_t per_bin = 0;
+  float count = 1.f;
+};
+
+RoiSamples roiSamples(int64_t height, int64_t width, const float* roi, int64_t out_h, int64_t out_w,
+                      float spatial_scale, int sampling_ratio, bool aligned) {
   const float offset = aligned ? 0.5f : 0.f;
   const float start_w = roi[1] * spatial_scale - offset, start_h = roi[2] * spatial_scale - offset;
   const float end_w = roi[3] * spatial_scale - offset, end_h = roi[4] * spatial_scale - offset;
@@ -63,55 +72,91 @@ void roiAlignOne(const float* input, int64_t channels, int64_t height, int64_t w
   const float bin_h = roi_h / float(out_h), bin_w = roi_w / float(out_w);
   const int grid_h = sampling_ratio > 0 ? sampling_ratio : int(std::ceil(roi_h / float(out_h)));
   const int grid_w = sampling_ratio > 0 ? sampling_ratio : int(std::ceil(roi_w / float(out_w)));
-  const float count = float(std::max(grid_h * grid_w, 1));
-
-  std::vector<Sample> samples;
-  samples.reserve(size_t(out_h * out_w * grid_h * grid_w));
+  RoiSamples r;
+  r.count = float(std::max(grid_h * grid_w, 1));
+  r.per_bin = int64_t(grid_h) * grid_w;
+  r.samples.reserve(size_t(out_h * out_w * r.per_bin));
   for (int64_t ph = 0; ph < out_h; ++ph)
     for (int64_t pw = 0; pw < out_w; ++pw)
       for (int iy = 0; iy < grid_h; ++iy) {
         const float y = start_h + float(ph) * bin_h + (float(iy) + .5f) * bin_h / float(grid_h);
         for (int ix = 0; ix < grid_w; ++ix) {
           const float x = start_w + float(pw) * bin_w + (float(ix) + .5f) * bin_w / float(grid_w);
-          samples.push_back(bilinearSample(y, x, height, width));
+          r.samples.push_back(bilinearSample(y, x, height, width));
         }
       }
-  const int64_t per_bin = int64_t(grid_h) * grid_w;
+  return r;
+}
+
+void roiAlignOne(const float* input, int64_t channels, int64_t height, int64_t width, const float* roi, float* out,
+                 int64_t out_h, int64_t out_w, float spatial_scale, int sampling_ratio, bool aligned) {
+  const RoiSamples r = roiSamples(height, width, roi, out_h, out_w, spatial_scale, sampling_ratio, aligned);
   for (int64_t c = 0; c < channels; ++c) {
     const float* plane = input + c * height * width;
     float* o = out + c * out_h * out_w;
     for (int64_t b = 0; b < out_h * out_w; ++b) {
       float acc = 0.f;
-      for (int64_t k = 0; k < per_bin; ++k) {
-        const Sample& s = samples[size_t(b * per_bin + k)];
+      for (int64_t k = 0; k < r.per_bin; ++k) {
+        const Sample& s = r.samples[size_t(b * r.per_bin + k)];
         acc +=
             s.w[0] * plane[s.pos[0]] + s.w[1] * plane[s.pos[1]] + s.w[2] * plane[s.pos[2]] + s.w[3] * plane[s.pos[3]];
       }
-      o[b] = acc / count;
+      o[b] = acc / r.count;
     }
   }
 }
 
-}  // namespace
-
-torch::Tensor roiAlign(const torch::Tensor& feats, const torch::Tensor& rois, int64_t out_h, int64_t out_w,
-                       float spatial_scale, int sampling_ratio, bool aligned) {
+void checkRoiAlignArguments(const torch::Tensor& feats, const torch::Tensor& rois) {
   if (feats.dim() != 4 || rois.dim() != 2 || rois.size(1) != 5)
     throw Error("roiAlign: expected N x C x H x W features and K x 5 RoIs");
-  const auto device = feats.device();
+  const torch::Tensor batch = rois.select(1, 0);
+  if (rois.size(0) > 0 && (batch.min().item<float>() < 0 || batch.max().item<float>() >= float(feats.size(0))))
+    throw Error("roiAlign: RoI batch index out of range");
+}
+
+// The input gradient of mmcv's RoIAlign (RoIs get none, as in mmcv): every output bin's gradient
+// spread back over the pixels its samples read, with the forward's bilinear weights / count.
+torch::Tensor roiAlignInputGradient(const torch::Tensor& grad_out, const torch::Tensor& rois, at::IntArrayRef shape,
+                                    float spatial_scale, int sampling_ratio, bool aligned) {
+  const torch::Tensor g = grad_out.to(torch::kCPU, torch::kFloat32).contiguous();
+  const torch::Tensor r = rois.to(torch::kCPU, torch::kFloat32).contiguous();
+  const int64_t channels = shape[1], height = shape[2], width = shape[3], out_h = g.size(2), out_w = g.size(3);
+  torch::Tensor grad_in = torch::zeros(shape, g.options());
+  float* gi = grad_in.data_ptr<float>();
+  const float* go = g.data_ptr<float>();
+  const float* rp = r.data_ptr<float>();
+  for (int64_t i = 0; i < r.size(0); ++i) {
+    const float* roi = rp + i * 5;
+    const RoiSamples s = roiSamples(height, width, roi, out_h, out_w, spatial_scale, sampling_ratio, aligned);
+    float* image = gi + static_cast<int64_t>(roi[0]) * channels * height * width;
+    // RoIs of one image may overlap: they run one after another, channels in parallel.
+    at::parallel_for(0, channels, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t c = begin; c < end; ++c) {
+        float* plane = image + c * height * width;
+        const float* gb = go + (i * channels + c) * out_h * out_w;
+        for (int64_t b = 0; b < out_h * out_w; ++b) {
+          const float v = gb[b] / s.count;
+          for (int64_t k = 0; k < s.per_bin; ++k) {
+            const Sample& p = s.samples[size_t(b * s.per_bin + k)];
+            for (int q = 0; q < 4; ++q) plane[p.pos[q]] += p.w[q] * v;
+          }
+        }
+      }
+    });
+  }
+  return grad_in;
+}
+
+torch::Tensor roiAlignForward(const torch::Tensor& feats, const torch::Tensor& rois, int64_t out_h, int64_t out_w,
+                              float spatial_scale, int sampling_ratio, bool aligned) {
   const torch::Tensor f = feats.to(torch::kCPU, torch::kFloat32).contiguous();
   const torch::Tensor r = rois.to(torch::kCPU, torch::kFloat32).contiguous();
   const int64_t k = r.size(0), channels = f.size(1), height = f.size(2), width = f.size(3);
   torch::Tensor out = torch::zeros({k, channels, out_h, out_w}, f.options());
-  if (k == 0 || height == 0 || width == 0) return out.to(device);
+  if (k == 0 || height == 0 || width == 0) return out;
   const float* fp = f.data_ptr<float>();
   const float* rp = r.data_ptr<float>();
   float* op = out.data_ptr<float>();
-  const int64_t batch = f.size(0);
-  for (int64_t i = 0; i < k; ++i) {
-    const auto b = static_cast<int64_t>(rp[i * 5]);
-    if (b < 0 || b >= batch) throw Error("roiAlign: RoI batch index out of range");
-  }
   at::parallel_for(0, k, 1, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) {
       const float* roi = rp + i * 5;
@@ -120,7 +165,43 @@ torch::Tensor roiAlign(const torch::Tensor& feats, const torch::Tensor& rois, in
                   out_h, out_w, spatial_scale, sampling_ratio, aligned);
     }
   });
-  return out.to(device);
+  return out;
+}
+
+// Autograd for the features: training heads on RoI features backpropagates into the FPN.
+class RoiAlignFunction : public torch::autograd::Function<RoiAlignFunction> {
+ public:
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& feats,
+                               const torch::Tensor& rois, int64_t out_h, int64_t out_w, double spatial_scale,
+                               int64_t sampling_ratio, bool aligned) {
+    ctx->save_for_backward({rois});
+    ctx->saved_data["shape"] = feats.sizes().vec();
+    ctx->saved_data["scale"] = spatial_scale;
+    ctx->saved_data["sampling"] = sampling_ratio;
+    ctx->saved_data["aligned"] = aligned;
+    return roiAlignForward(feats, rois, out_h, out_w, float(spatial_scale), int(sampling_ratio), aligned)
+        .to(feats.device());
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grad) {
+    const torch::Tensor rois = ctx->get_saved_variables()[0];
+    const std::vector<int64_t> shape = ctx->saved_data["shape"].toIntVector();
+    const torch::Tensor g = roiAlignInputGradient(grad[0], rois, shape, float(ctx->saved_data["scale"].toDouble()),
+                                                  int(ctx->saved_data["sampling"].toInt()),
+                                                  ctx->saved_data["aligned"].toBool());
+    return {g.to(grad[0].device()), {}, {}, {}, {}, {}, {}};
+  }
+};
+
+}  // namespace
+
+torch::Tensor roiAlign(const torch::Tensor& feats, const torch::Tensor& rois, int64_t out_h, int64_t out_w,
+                       float spatial_scale, int sampling_ratio, bool aligned) {
+  checkRoiAlignArguments(feats, rois);
+  if (feats.requires_grad() && torch::GradMode::is_enabled())
+    return RoiAlignFunction::apply(feats, rois.detach(), out_h, out_w, double(spatial_scale), int64_t(sampling_ratio),
+                                   aligned);
+  return roiAlignForward(feats, rois, out_h, out_w, spatial_scale, sampling_ratio, aligned).to(feats.device());
 }
 
 torch::Tensor nms(const torch::Tensor& boxes, const torch::Tensor& scores, float iou_threshold) {

@@ -15,6 +15,8 @@ namespace revcol::det {
 // x2, y2 in input pixels). aligned=true shifts the RoI by -0.5 (pixel centres) and lets it be
 // empty; sampling_ratio 0 samples ceil(roi size / output size) points per bin and axis.
 // Returns K x C x out_h x out_w. Samples outside [-1, size] contribute 0 (mmcv's border rule).
+// Differentiable in `feats` when they require a gradient (mmcv's roi_align backward: the RoIs get
+// none), so trainers extract RoI features with the same operator.
 torch::Tensor roiAlign(const torch::Tensor& feats, const torch::Tensor& rois, int64_t out_h, int64_t out_w,
                        float spatial_scale, int sampling_ratio, bool aligned);
 
