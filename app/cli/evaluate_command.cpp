@@ -88,8 +88,11 @@ int evaluateClassification(const Arguments& args) {
     json h = json::array();
     for (size_t k = 0; k < heads.size(); ++k)
       h.push_back({{"head", k}, {"column", columns[k]}, {"top1", heads[k].top1()}, {"top5", heads[k].top5()}});
-    const json out = {{"task", "classification"}, {"checkpoint", checkpoint}, {"preprocess", prep.name},
-                      {"images", images.size()}, {"heads", h}};
+    const json out = {{"task", "classification"},
+                      {"checkpoint", checkpoint},
+                      {"preprocess", prep.name},
+                      {"images", images.size()},
+                      {"heads", h}};
     std::printf("%s\n", out.dump(2).c_str());
     return 0;
   }
@@ -145,9 +148,11 @@ int evaluateSegmentation(const Arguments& args) {
     std::printf("%s\n", out.dump(2).c_str());
     return 0;
   }
-  std::printf("segmentation: %lld images, %d classes\n  mIoU %s %%   pixel accuracy %s %%\n  class                  IoU %%   acc %%\n",
-              (long long)score.images(), score.numClasses(), percent(score.meanIou()).c_str(),
-              percent(score.pixelAccuracy()).c_str());
+  std::printf(
+      "segmentation: %lld images, %d classes\n  mIoU %s %%   pixel accuracy %s %%\n  class                  IoU %%   "
+      "acc %%\n",
+      (long long)score.images(), score.numClasses(), percent(score.meanIou()).c_str(),
+      percent(score.pixelAccuracy()).c_str());
   for (size_t c = 0; c < iou.size(); ++c)
     std::printf("  %-20s  %s  %s\n", names[c].c_str(), percent(iou[c]).c_str(), percent(acc[c]).c_str());
   return 0;
@@ -187,8 +192,11 @@ json metricsJson(const CocoMetrics& m) {
   for (size_t s = 0; s < m.stats.size(); ++s) j[cocoStatNames()[s]] = m.stats[s];
   json classes = json::array();
   for (const CocoClassAp& c : m.per_class)
-    classes.push_back({{"category_id", c.category_id}, {"name", c.name}, {"instances", c.instances},
-                       {"AP", figure(c.ap)}, {"AP50", figure(c.ap50)}});
+    classes.push_back({{"category_id", c.category_id},
+                       {"name", c.name},
+                       {"instances", c.instances},
+                       {"AP", figure(c.ap)},
+                       {"AP50", figure(c.ap50)}});
   j["per_class"] = classes;
   return j;
 }
@@ -253,8 +261,8 @@ int evaluateDetection(const Arguments& args) {
   if (masks) segm = evaluateCoco(data, detections, CocoIouType::Mask);
 
   if (args.flag("--json")) {
-    json out = {{"task", "detection"}, {"checkpoint", checkpoint}, {"annotations", annotations},
-                {"images", bbox.images}, {"objects", bbox.ground_truth}, {"detections", bbox.detections},
+    json out = {{"task", "detection"},      {"checkpoint", checkpoint},     {"annotations", annotations},
+                {"images", bbox.images},    {"objects", bbox.ground_truth}, {"detections", bbox.detections},
                 {"bbox", metricsJson(bbox)}};
     if (segm) out["segm"] = metricsJson(*segm);
     std::printf("%s\n", out.dump(2).c_str());
@@ -293,8 +301,10 @@ int runEvaluate(const std::vector<std::string>& argv) {
     case Task::Segmentation:
       if (args.positional().empty()) throw Error(usageLine("evaluate"));
       return evaluateSegmentation(args);
-    case Task::Detection: return evaluateDetection(args);
-    case Task::Backbone: break;
+    case Task::Detection:
+      return evaluateDetection(args);
+    case Task::Backbone:
+      break;
   }
   throw Error(checkpoint + " is a bare backbone: it has no head whose answers could be scored");
 }

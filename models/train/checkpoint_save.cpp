@@ -40,7 +40,7 @@ void saveClassificationCheckpoint(const std::string& path, const StateDict& mode
   writePickle(path, root);
 }
 
-void saveSegmentationCheckpoint(const std::string& path, const StateDict& state_dict, const SegmentationMeta& m) {
+void saveOpenMmlabCheckpoint(const std::string& path, const StateDict& state_dict, const OpenMmlabMeta& m) {
   std::vector<c10::IValue> classes(m.classes.begin(), m.classes.end());
   c10::List<c10::List<int64_t>> palette;
   for (const auto& rgb : m.palette) palette.push_back(c10::List<int64_t>({rgb[0], rgb[1], rgb[2]}));

@@ -18,14 +18,14 @@ StateDict stateDict(const torch::nn::Module& module, const std::string& prefix =
 // {'model': state_dict}, as the official classification checkpoints (main.py save_checkpoint).
 void saveClassificationCheckpoint(const std::string& path, const StateDict& model);
 
-// mmseg/mmcv layout: {'meta': {'CLASSES': (...), 'PALETTE': [[r, g, b], ...], 'config': str,
+// mmseg / mmdet (mmcv) layout: {'meta': {'CLASSES': (...), 'PALETTE': [[r, g, b], ...], 'config': str,
 // 'iter': int}, 'state_dict': {...}}.
-struct SegmentationMeta {
+struct OpenMmlabMeta {
   std::vector<std::string> classes;
   std::vector<std::array<int64_t, 3>> palette;
   std::string config;
   int64_t iteration = 0;
 };
-void saveSegmentationCheckpoint(const std::string& path, const StateDict& state_dict, const SegmentationMeta& meta);
+void saveOpenMmlabCheckpoint(const std::string& path, const StateDict& state_dict, const OpenMmlabMeta& meta);
 
 }  // namespace revcol::train

@@ -52,4 +52,35 @@ SceneBatch sceneBatch(const fashion::FashionMnist& data, uint64_t seed, int64_t 
   return {normalise(torch::stack(images)), torch::stack(labels)};
 }
 
+DetectionBatch detectionBatch(const fashion::FashionMnist& data, uint64_t seed, int64_t first, int64_t count,
+                              int size) {
+  const fashion::SceneOptions o = fashion::sceneOptionsForSize(size);
+  std::vector<torch::Tensor> images;
+  DetectionBatch b;
+  for (int64_t i = first; i < first + count; ++i) {
+    const fashion::Scene s = fashion::makeScene(data, seed, int(i), o);
+    images.push_back(toChw(s.image));
+    SceneObjects objects;
+    std::vector<float> boxes;
+    std::vector<int64_t> labels;
+    std::vector<torch::Tensor> masks;
+    for (const fashion::SceneItem& item : s.items) {
+      if (item.area == 0) continue;  // fully hidden: not an object of the annotations
+      boxes.insert(boxes.end(), {float(item.box.x), float(item.box.y), float(item.box.x + item.box.width),
+                                 float(item.box.y + item.box.height)});
+      labels.push_back(item.category);
+      torch::Tensor m = torch::empty({size, size}, torch::kUInt8);
+      std::memcpy(m.data_ptr<uint8_t>(), item.mask.data, size_t(size) * size_t(size));
+      masks.push_back(m.to(torch::kFloat32));
+    }
+    const int64_t g = int64_t(labels.size());
+    objects.boxes = torch::tensor(boxes, torch::kFloat32).view({g, 4});
+    objects.labels = torch::tensor(labels, torch::kInt64).view({g});
+    objects.masks = g ? torch::stack(masks) : torch::zeros({0, size, size});
+    b.objects.push_back(std::move(objects));
+  }
+  b.images = normalise(torch::stack(images));
+  return b;
+}
+
 }  // namespace revcol::train

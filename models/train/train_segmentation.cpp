@@ -39,18 +39,6 @@ torch::Tensor upsampled(const torch::Tensor& logits, const torch::Tensor& labels
 }
 
 // Copies stem.* and subnet*.* from a classification checkpoint (heads and decoders are left out).
-void initBackboneFrom(RevColNetImpl& backbone, const std::string& path) {
-  const Checkpoint ck = readCheckpoint(path);
-  std::map<std::string, torch::Tensor> stored;
-  for (const auto& t : ck.state_dict) stored[t.name] = t.tensor;
-  torch::NoGradGuard no_grad;
-  for (auto& p : backbone.named_parameters()) {
-    auto it = stored.find(p.key());
-    if (it == stored.end() || it->second.sizes() != p.value().sizes())
-      throw Error(path + " has no tensor '" + p.key() + "' of the backbone's shape: train it with the same widths");
-    p.value().copy_(it->second);
-  }
-}
 
 // mmseg's IoU metric (core's SegmentationScore, the one `revcol-cli evaluate` reports) over
 // held-out scenes [0, count).
@@ -133,7 +121,7 @@ int runTrainSegmentation(int argc, char** argv) {
   const Architecture arch = architectureFrom(args);  // backbone only: no heads, no decoders
   RevColNet backbone(arch);
   initRevColWeights(*backbone, seed);
-  if (args.has("--init-backbone")) initBackboneFrom(*backbone, args.value("--init-backbone"));
+  if (args.has("--init-backbone")) initBackboneFromCheckpoint(*backbone, args.value("--init-backbone"));
   UPerHeadConfig hc;
   hc.in_channels.assign(arch.channels.begin(), arch.channels.end());
   hc.channels = head_channels;
@@ -183,7 +171,7 @@ int runTrainSegmentation(int argc, char** argv) {
   const double train_seconds = clock.seconds();
   clampAlphasInPlace(*backbone);
 
-  SegmentationMeta meta;
+  OpenMmlabMeta meta;
   meta.classes.push_back("background");
   for (const std::string& name : fashion::classNames()) meta.classes.push_back(name);
   // The palette every reader of the checkpoint shows: background grey, classes in tab10 order
@@ -194,7 +182,7 @@ int runTrainSegmentation(int argc, char** argv) {
   StateDict sd = stateDict(*backbone, "backbone.");
   for (auto& t : stateDict(*head, "decode_head.")) sd.push_back(std::move(t));
   for (auto& t : stateDict(*aux, "auxiliary_head.")) sd.push_back(std::move(t));
-  saveSegmentationCheckpoint(out_path, sd, meta);
+  saveOpenMmlabCheckpoint(out_path, sd, meta);
 
   const SegmentationScore score = evaluate(*backbone, *head, test_data, eval_seed, eval_count, size);
   const SegmentationScore score100 = evaluate(*backbone, *head, test_data, eval_seed, 100, size);

@@ -32,7 +32,8 @@ CocoDataset twoImages(std::vector<CocoInstance> annotations, int categories = 1)
 }
 
 TEST(CocoEval, PerfectDetectionsScoreOne) {
-  const CocoDataset gt = twoImages({box(1, 1, {0, 0, 10, 10}), box(2, 1, {20, 20, 8, 6}), box(2, 2, {50, 50, 20, 20})}, 2);
+  const CocoDataset gt =
+      twoImages({box(1, 1, {0, 0, 10, 10}), box(2, 1, {20, 20, 8, 6}), box(2, 2, {50, 50, 20, 20})}, 2);
   const std::vector<CocoInstance> dt = {box(1, 1, {0, 0, 10, 10}, 0.9), box(2, 1, {20, 20, 8, 6}, 0.5),
                                         box(2, 2, {50, 50, 20, 20}, 0.7)};
   const CocoMetrics m = evaluateCoco(gt, dt, CocoIouType::Box);
@@ -144,7 +145,7 @@ TEST(CocoEval, MaskIouCountsPixels) {
 TEST(CocoEval, MaskEvaluationUsesMasksNotBoxes) {
   CocoDataset gt = twoImages({box(1, 1, {0, 0, 10, 10})});
   gt.annotations[0].mask = encodeCocoRle(rectMask(100, 100, {0, 0, 10, 10}));
-  CocoInstance d = box(1, 1, {0, 0, 10, 10}, 0.9);  // a perfect box ...
+  CocoInstance d = box(1, 1, {0, 0, 10, 10}, 0.9);            // a perfect box ...
   d.mask = encodeCocoRle(rectMask(100, 100, {0, 0, 10, 4}));  // ... with mask IoU 40 / 100
   EXPECT_DOUBLE_EQ(evaluateCoco(gt, {d}, CocoIouType::Box).ap(), 1.0);
   EXPECT_DOUBLE_EQ(evaluateCoco(gt, {d}, CocoIouType::Mask).ap(), 0.0);

@@ -49,8 +49,13 @@ TEST(EvaluateCli, DetectorScoredAgainstItsOwnDetectionsHasApOne) {
   for (size_t i = 0; i < found.size(); ++i) {
     const json& d = found[i];
     const double area = d["bbox"][2].get<double>() * d["bbox"][3].get<double>();
-    annotations.push_back({{"id", i + 1}, {"image_id", 7}, {"category_id", d["category_id"].get<int>() + 1},
-                           {"bbox", d["bbox"]}, {"area", area}, {"iscrowd", 0}, {"segmentation", d["segmentation"]}});
+    annotations.push_back({{"id", i + 1},
+                           {"image_id", 7},
+                           {"category_id", d["category_id"].get<int>() + 1},
+                           {"bbox", d["bbox"]},
+                           {"area", area},
+                           {"iscrowd", 0},
+                           {"segmentation", d["segmentation"]}});
   }
   const json doc = {{"images", {{{"id", 7}, {"file_name", "det_input.png"}, {"width", 480}, {"height", 320}}}},
                     {"categories", categories},
@@ -120,7 +125,8 @@ TEST(EvaluateCli, SegmenterScoredAgainstItsOwnLabelMapsHasMeanIouOne) {
   fs::create_directories(dir / "maps");
   for (const char* stem : {"scene_005000", "scene_005001"})
     fs::copy_file(dir / (std::string(stem) + "_label.png"), dir / "maps" / (std::string(stem) + ".png"));
-  const json e = runJson("evaluate --json --checkpoint " + ckpt + " --label-maps " + (dir / "maps").string() + " " + images);
+  const json e =
+      runJson("evaluate --json --checkpoint " + ckpt + " --label-maps " + (dir / "maps").string() + " " + images);
   EXPECT_EQ(e["task"], "segmentation");
   EXPECT_EQ(e["images"], 2);
   EXPECT_DOUBLE_EQ(e["miou"].get<double>(), 1.0);
@@ -132,9 +138,9 @@ TEST(EvaluateCli, SegmenterScoredAgainstItsOwnLabelMapsHasMeanIouOne) {
 }
 
 TEST(EvaluateCli, MissingGroundTruthGivesAReason) {
-  CliRun r = runRevcolCli("evaluate --checkpoint " + kData + "/det_cascade_mask_rcnn_revcol_shrunk.pth " + kData +
-                              "/det/det_input.png",
-                          "2>&1");
+  CliRun r = runRevcolCli(
+      "evaluate --checkpoint " + kData + "/det_cascade_mask_rcnn_revcol_shrunk.pth " + kData + "/det/det_input.png",
+      "2>&1");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.out.find("--annotations"), std::string::npos) << r.out;
   r = runRevcolCli("evaluate --checkpoint " + kModels + "/revcol_fashion_upernet.pth " + kData + "/det/det_input.png",

@@ -25,8 +25,8 @@ int classOfFolder(const std::string& name, const std::vector<std::string>& class
   if (digits > 0 && digits <= 9 && (digits == name.size() || name[digits] == '_' || name[digits] == '-')) {
     const int index = std::stoi(name.substr(0, digits));
     if (index >= int(class_names.size()))
-      throw Error("sub-folder " + name + " of " + root + " names class " + std::to_string(index) + ", but the model has " +
-                  std::to_string(class_names.size()) + " classes");
+      throw Error("sub-folder " + name + " of " + root + " names class " + std::to_string(index) +
+                  ", but the model has " + std::to_string(class_names.size()) + " classes");
     return index;
   }
   for (size_t k = 0; k < class_names.size(); ++k)
@@ -52,7 +52,8 @@ std::vector<LabelledImage> labelledImages(const std::string& root, const std::ve
     for (std::string& f : files) out.push_back({std::move(f), label, name});
   }
   if (ec) throw Error("cannot list " + root + ": " + ec.message());
-  if (out.empty()) throw Error(root + " holds no class sub-folders with images (expected e.g. " + root + "/3_dress/*.png)");
+  if (out.empty())
+    throw Error(root + " holds no class sub-folders with images (expected e.g. " + root + "/3_dress/*.png)");
   std::sort(out.begin(), out.end(), [](const LabelledImage& a, const LabelledImage& b) { return a.path < b.path; });
   return out;
 }

@@ -51,10 +51,10 @@ struct Cell {
 
 // evaluateImg's result for one image, category and area range.
 struct ImageEval {
-  std::vector<double> scores;                      // detections in score order
-  std::vector<std::array<bool, kT>> dt_matched;    // per detection and threshold
+  std::vector<double> scores;                    // detections in score order
+  std::vector<std::array<bool, kT>> dt_matched;  // per detection and threshold
   std::vector<std::array<bool, kT>> dt_ignored;
-  int gt_counted = 0;                              // ground truth not ignored
+  int gt_counted = 0;  // ground truth not ignored
 };
 
 double iouOf(const Object& d, const Object& g, CocoIouType type) {
@@ -63,7 +63,8 @@ double iouOf(const Object& d, const Object& g, CocoIouType type) {
   return cocoMaskIou(d.instance->mask, g.instance->mask, crowd);
 }
 
-ImageEval evaluateImage(const Cell& cell, const std::array<double, 2>& range, const std::array<double, kT>& thresholds) {
+ImageEval evaluateImage(const Cell& cell, const std::array<double, 2>& range,
+                        const std::array<double, kT>& thresholds) {
   const auto outside = [&range](double area) { return area < range[0] || area > range[1]; };
   // Ground truth with its ignore flag, ignored ones last (stable).
   std::vector<size_t> gind(cell.gt.size());
@@ -121,8 +122,8 @@ double meanOfDefined(const std::vector<double>& values) {
 const char* toString(CocoIouType type) { return type == CocoIouType::Box ? "bbox" : "segm"; }
 
 const std::array<const char*, 12>& cocoStatNames() {
-  static const std::array<const char*, 12> names = {"AP",    "AP50",  "AP75",  "APs", "APm", "APl",
-                                                    "AR1",   "AR10",  "AR100", "ARs", "ARm", "ARl"};
+  static const std::array<const char*, 12> names = {"AP",  "AP50", "AP75",  "APs", "APm", "APl",
+                                                    "AR1", "AR10", "AR100", "ARs", "ARm", "ARl"};
   return names;
 }
 
@@ -173,7 +174,8 @@ CocoMetrics evaluateCoco(const CocoDataset& ground_truth, const std::vector<Coco
     if (cell.dt.size() > size_t(kMaxDets.back())) cell.dt.resize(size_t(kMaxDets.back()));
     cell.iou.resize(cell.dt.size() * cell.gt.size());
     for (size_t d = 0; d < cell.dt.size(); ++d)
-      for (size_t g = 0; g < cell.gt.size(); ++g) cell.iou[d * cell.gt.size() + g] = iouOf(cell.dt[d], cell.gt[g], type);
+      for (size_t g = 0; g < cell.gt.size(); ++g)
+        cell.iou[d * cell.gt.size() + g] = iouOf(cell.dt[d], cell.gt[g], type);
   }
 
   // accumulate(): precision[t][r][k][a][m] and recall[t][k][a][m], -1 where undefined.
@@ -192,7 +194,8 @@ CocoMetrics evaluateCoco(const CocoDataset& ground_truth, const std::vector<Coco
     if (first == last) continue;
     for (int a = 0; a < kA; ++a) {
       std::vector<ImageEval> evals;  // image order
-      for (auto it = first; it != last; ++it) evals.push_back(evaluateImage(it->second, kAreaRanges[size_t(a)], thresholds));
+      for (auto it = first; it != last; ++it)
+        evals.push_back(evaluateImage(it->second, kAreaRanges[size_t(a)], thresholds));
       int gt_counted = 0;
       for (const ImageEval& e : evals) gt_counted += e.gt_counted;
       if (gt_counted == 0) continue;
@@ -206,7 +209,8 @@ CocoMetrics evaluateCoco(const CocoDataset& ground_truth, const std::vector<Coco
         for (const ImageEval& e : evals)
           for (size_t d = 0; d < std::min(e.scores.size(), size_t(kMaxDets[size_t(m)])); ++d)
             entries.push_back({e.scores[d], &e, d});
-        std::stable_sort(entries.begin(), entries.end(), [](const Entry& x, const Entry& y) { return x.score > y.score; });
+        std::stable_sort(entries.begin(), entries.end(),
+                         [](const Entry& x, const Entry& y) { return x.score > y.score; });
         for (int t = 0; t < kT; ++t) {
           std::vector<double> rc, pr;
           double tp = 0, fp = 0;

@@ -12,10 +12,14 @@ namespace {
 
 int64_t at(const cv::Mat& m, int y, int x) {
   switch (m.depth()) {
-    case CV_8U: return m.at<uint8_t>(y, x);
-    case CV_16U: return m.at<uint16_t>(y, x);
-    case CV_32S: return m.at<int32_t>(y, x);
-    default: throw Error("a label map holds 8-, 16- or 32-bit integers");
+    case CV_8U:
+      return m.at<uint8_t>(y, x);
+    case CV_16U:
+      return m.at<uint16_t>(y, x);
+    case CV_32S:
+      return m.at<int32_t>(y, x);
+    default:
+      throw Error("a label map holds 8-, 16- or 32-bit integers");
   }
 }
 

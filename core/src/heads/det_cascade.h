@@ -57,9 +57,13 @@ class CascadeMaskRCNNImpl : public torch::nn::Module {
   std::vector<MaskHead>& maskHeads() { return mask_heads_; }
   const CascadeConfig& config() const { return config_; }
 
- private:
+  // RPN proposals of one image (feats: FPN levels of batch 1): top rpn_nms_pre per level, decoded,
+  // batched NMS per level, at most rpn_max_proposals; K x 5 (box, score). The trainer calls it
+  // with its rpn_proposal settings.
   torch::Tensor proposals(const std::vector<torch::Tensor>& feats, const DetImageMeta& meta, const DetTestConfig& cfg,
-                          Trace* trace);
+                          Trace* trace = nullptr);
+
+ private:
   torch::Tensor pasteMasks(const torch::Tensor& probs, const torch::Tensor& boxes, int img_h, int img_w,
                            float threshold);
 

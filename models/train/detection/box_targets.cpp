@@ -58,8 +58,8 @@ torch::Tensor randomChoice(const torch::Tensor& indices, int64_t num, torch::Gen
 }  // namespace
 
 Sample sampleBoxes(const Assignment& assignment, const torch::Tensor& boxes, const torch::Tensor& gt_boxes,
-                   const torch::Tensor& gt_labels, int64_t num, double pos_fraction, bool add_gt,
-                   int64_t background, torch::Generator& rng) {
+                   const torch::Tensor& gt_labels, int64_t num, double pos_fraction, bool add_gt, int64_t background,
+                   torch::Generator& rng) {
   torch::Tensor all = boxes, gt_index = assignment.gt_index, labels = assignment.labels;
   torch::Tensor is_gt = torch::zeros({boxes.size(0)}, torch::kBool);
   if (add_gt && gt_boxes.size(0) > 0) {

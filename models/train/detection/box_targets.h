@@ -11,9 +11,9 @@ namespace revcol::train::det {
 torch::Tensor boxIou(const torch::Tensor& a, const torch::Tensor& b);
 
 struct MaxIouAssigner {
-  double pos_iou_thr = 0.5;  // max IoU >= this: positive
-  double neg_iou_thr = 0.5;  // 0 <= max IoU < this: negative; between the two: ignored
-  double min_pos_iou = 0.5;  // low-quality matches need at least this IoU
+  double pos_iou_thr = 0.5;        // max IoU >= this: positive
+  double neg_iou_thr = 0.5;        // 0 <= max IoU < this: negative; between the two: ignored
+  double min_pos_iou = 0.5;        // low-quality matches need at least this IoU
   bool match_low_quality = false;  // every object also takes the boxes of its highest IoU
 };
 
@@ -29,23 +29,24 @@ Assignment assignByIou(const MaxIouAssigner& config, const torch::Tensor& boxes,
                        const torch::Tensor& gt_labels, const torch::Tensor& valid = {});
 
 struct Sample {
-  torch::Tensor boxes;          // the sampled boxes: positives first, then negatives
-  torch::Tensor positive;       // indices (into `boxes` of sampleBoxes' input, gt first when added)
+  torch::Tensor boxes;     // the sampled boxes: positives first, then negatives
+  torch::Tensor positive;  // indices (into `boxes` of sampleBoxes' input, gt first when added)
   torch::Tensor negative;
-  torch::Tensor pos_gt_index;   // matched object (0-based) of each positive
-  torch::Tensor pos_is_gt;      // bool per positive: an object added as a proposal
-  torch::Tensor labels;         // int64 per sampled box: object label, or `background` for negatives
+  torch::Tensor pos_gt_index;  // matched object (0-based) of each positive
+  torch::Tensor pos_is_gt;     // bool per positive: an object added as a proposal
+  torch::Tensor labels;        // int64 per sampled box: object label, or `background` for negatives
 };
 
 // RandomSampler(num, pos_fraction, neg_pos_ub=-1, add_gt_as_proposals): positives drawn at random up
 // to num * pos_fraction, negatives fill up to num. With add_gt the objects are prepended to the
 // boxes as positives of themselves (IoU 1) before sampling, as mmdet's assign_result.add_gt_.
 Sample sampleBoxes(const Assignment& assignment, const torch::Tensor& boxes, const torch::Tensor& gt_boxes,
-                   const torch::Tensor& gt_labels, int64_t num, double pos_fraction, bool add_gt,
-                   int64_t background, torch::Generator& rng);
+                   const torch::Tensor& gt_labels, int64_t num, double pos_fraction, bool add_gt, int64_t background,
+                   torch::Generator& rng);
 
 // DeltaXYWHBBoxCoder.encode (bbox2delta) with means 0: ((gx - px) / pw, (gy - py) / ph,
 // log(gw / pw), log(gh / ph)) / stds.
-torch::Tensor deltaXYWHEncode(const torch::Tensor& proposals, const torch::Tensor& gt, const std::array<float, 4>& stds);
+torch::Tensor deltaXYWHEncode(const torch::Tensor& proposals, const torch::Tensor& gt,
+                              const std::array<float, 4>& stds);
 
 }  // namespace revcol::train::det
