@@ -5,6 +5,7 @@
 
 #include <revcol/error.h>
 #include <torch/nn/functional/activation.h>
+#include <torch/nn/functional/linear.h>
 #include <torch/nn/functional/pooling.h>
 #include <torch/nn/functional/upsampling.h>
 
@@ -82,9 +83,11 @@ BBoxHeadImpl::BBoxHeadImpl(const BBoxHeadConfig& c) : config_(c) {
 
 namespace {
 
-// nn::Linear's forward with its rows on every thread (nn/row_parallel_mm.h). Inference only:
-// no gradient reaches the weights, as none needs to (the heads never train here).
+// nn::Linear's forward with its rows on every thread (nn/row_parallel_mm.h) at inference; with a
+// gradient to compute (the detection trainer), libtorch's differentiable linear.
 torch::Tensor linear(torch::nn::LinearImpl& fc, const torch::Tensor& x) {
+  if (torch::GradMode::is_enabled() && (x.requires_grad() || fc.weight.requires_grad()))
+    return torch::nn::functional::linear(x, fc.weight, fc.bias);
   return rowParallelMm(x, fc.weight.t(), fc.bias);
 }
 
