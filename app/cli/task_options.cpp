@@ -31,7 +31,7 @@ float parseThreshold(const std::string& text) {
 
 DetectOptions detectOptionsFrom(const Arguments& args) {
   DetectOptions o;
-  parseScale(args.value("--scale", "1333,800"), o);
+  if (args.has("--scale")) parseScale(args.value("--scale"), o);  // else the checkpoint's test scale
   o.score_thr = parseThreshold(args.value("--score-thr", "0.05"));
   return o;
 }

@@ -199,6 +199,10 @@ TEST_F(DetParity, ModelInfoFromTheWeights) {
   EXPECT_EQ(info.stds_source, "config");
   ASSERT_EQ(info.target_stds.size(), 3u);
   EXPECT_FLOAT_EQ(info.target_stds[2][3], 0.067f);
+  // The test pipeline's img_scale=(640, 400) of the config stored in the checkpoint: what detect()
+  // resizes to when no scale is given.
+  EXPECT_EQ(info.test_scale, (std::array<int, 2>{640, 400}));
+  EXPECT_EQ(detector_->detect(loadImageRgb(kDir + "det_input.png")).meta.img_w, result_->meta.img_w);
   EXPECT_EQ(detector_->classNames().at(79), "toothbrush");
   // resources/labels/coco80.txt (the fallback) equals the checkpoint's meta.CLASSES.
   // meta.CLASSES of mmdet 2.x spells multi-word names with '_'; the fallback list uses spaces.

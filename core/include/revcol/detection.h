@@ -48,6 +48,7 @@ struct DetectionModelInfo {
   int64_t fpn_channels = 0;
   std::vector<std::array<float, 4>> target_stds;  // per stage
   std::string stds_source;                        // "config" (meta.config) or "mmdet defaults"
+  std::array<int, 2> test_scale{1333, 800};       // long, short: meta.config's test img_scale, else mmdet's
   std::vector<std::string> class_names;           // meta.CLASSES, else empty
   std::vector<std::array<uint8_t, 3>> palette;    // meta.PALETTE (RGB per class), else empty
   int64_t parameter_count = 0;

@@ -31,8 +31,10 @@ struct MmdetInput {
 MmdetInput mmdetPreprocess(const cv::Mat& rgb, int scale_long = 1333, int scale_short = 800);
 
 struct DetectOptions {
-  int scale_long = 1333;  // test scale (1333, 800) of the released configs
-  int scale_short = 800;
+  // Test scale; 0: the checkpoint's (DetectionModelInfo::test_scale: its config's img_scale, else
+  // the released configs' 1333 x 800).
+  int scale_long = 0;
+  int scale_short = 0;
   float score_thr = 0.05f;
   bool raw = false;   // keep the intermediate tensors (DetectResult::raw)
   Ablation ablation;  // an intervention on the backbone (none by default)

@@ -64,6 +64,21 @@ std::vector<std::array<float, 4>> defaultStds(size_t stages) {
   return out;
 }
 
+// The test pipeline's img_scale in meta.config ("test_pipeline = [... img_scale=(1333, 800) ...]"),
+// long side first; false when the config has none.
+bool testScaleFromConfig(const std::string& config, std::array<int, 2>& out) {
+  const size_t pipeline = config.find("test_pipeline");
+  if (pipeline == std::string::npos) return false;
+  static const std::regex re(R"(img_scale\s*=\s*[\(\[]\s*(\d+)\s*,\s*(\d+)\s*[\)\]])");
+  std::smatch m;
+  const std::string tail = config.substr(pipeline);
+  if (!std::regex_search(tail, m, re)) return false;
+  const int a = std::stoi(m[1].str()), b = std::stoi(m[2].str());
+  if (a < 32 || b < 32 || a > 8192 || b > 8192) return false;
+  out = {std::max(a, b), std::min(a, b)};
+  return true;
+}
+
 // The bbox coders' target_stds in meta.config, in config order: the RPN's first, then one per stage.
 bool stdsFromConfig(const std::string& config, size_t stages, std::vector<std::array<float, 4>>& out) {
   static const std::regex re(R"(target_stds\s*=\s*[\[\(]([^\]\)]*)[\]\)])");
@@ -231,6 +246,7 @@ DetectionModel DetectionModel::load(const std::string& path, const LoadOptions& 
       cc.stage_stds = defaultStds(bbox_cfgs.size());
       impl->info.stds_source = "mmdet defaults";
     }
+    testScaleFromConfig(ck.config_text, impl->info.test_scale);
     impl->net = det::CascadeMaskRCNN(arch, fpn_in, fpn_channels, anchors, bbox_cfgs, mask_cfgs, cc);
     loadWeights(*impl->net->backbone(), ck.state_dict, arch.weights_prefix);
     std::set<std::string> used;

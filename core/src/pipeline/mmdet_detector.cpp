@@ -28,7 +28,9 @@ Detector::Detector(DetectionModel model) : model_(std::move(model)) {
 
 DetectResult Detector::detect(const cv::Mat& rgb, const DetectOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
-  MmdetInput in = mmdetPreprocess(rgb, options.scale_long, options.scale_short);
+  const std::array<int, 2>& own = model_.info().test_scale;
+  const bool given = options.scale_long > 0 && options.scale_short > 0;
+  MmdetInput in = mmdetPreprocess(rgb, given ? options.scale_long : own[0], given ? options.scale_short : own[1]);
   DetectResult result;
   result.preprocess_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   DetTestConfig cfg;
